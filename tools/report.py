@@ -1,0 +1,160 @@
+"""List what the stack of one environment holds in AWS (or the emulator).
+
+  tools/report.py               print the stack's resources, grouped by kind
+  tools/report.py --leftovers   the same, but exit 1 when anything is found (after teardown.yml)
+  tools/report.py --json        machine-readable
+
+The environment (project, environment, domain, region) is read from the inventory
+(`ansible-inventory --host localhost`, default inventories/local); the endpoint from
+--endpoint-url, else from EMULATOR_PORT (the emulator), else real AWS (empty string).
+
+Resources are found by the project's tags through the Resource Groups Tagging API, and, for the
+kinds that API does not return (ECR repositories, IAM roles, Route 53 zones and records, CloudFront
+origin access controls, ECS task definitions, load balancers), by the environment's name prefix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import boto3
+from botocore.config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def inventory_vars(inventory: str) -> dict:
+    out = subprocess.run(
+        [str(ROOT / ".venv/bin/ansible-inventory"), "-i", inventory, "--host", "localhost"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")},
+    ).stdout
+    return json.loads(out)
+
+
+class Finder:
+    def __init__(self, endpoint: str | None, region: str, prefix: str, tags: dict, domain: str):
+        self.endpoint = endpoint or None
+        self.region = region
+        self.prefix = prefix
+        self.tags = tags
+        self.domain = domain.rstrip(".") + "."
+        if self.endpoint:
+            os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+            os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+
+    def client(self, service: str, region: str | None = None):
+        return boto3.client(
+            service,
+            region_name=region or self.region,
+            endpoint_url=self.endpoint,
+            config=Config(retries={"mode": "standard", "max_attempts": 5}),
+        )
+
+    def tagged(self) -> list[str]:
+        arns = []
+        filters = [{"Key": k, "Values": [v]} for k, v in self.tags.items()]
+        for region in sorted({self.region, "us-east-1"}):
+            paginator = self.client("resourcegroupstaggingapi", region).get_paginator("get_resources")
+            for page in paginator.paginate(TagFilters=filters):
+                arns += [r["ResourceARN"] for r in page["ResourceTagMappingList"]]
+        return sorted(set(arns))
+
+    def by_name(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        p = self.prefix
+        ecr = self.client("ecr")
+        found["ecr repositories"] = [
+            r["repositoryName"]
+            for page in ecr.get_paginator("describe_repositories").paginate()
+            for r in page["repositories"]
+            if r["repositoryName"].startswith(p)
+        ]
+        iam = self.client("iam")
+        found["iam roles"] = [
+            r["RoleName"]
+            for page in iam.get_paginator("list_roles").paginate()
+            for r in page["Roles"]
+            if r["RoleName"].startswith(p)
+        ]
+        r53 = self.client("route53")
+        zones = [z for z in r53.list_hosted_zones()["HostedZones"] if z["Name"] == self.domain]
+        found["route53 zones"] = [f"{z['Name']} ({z['Id'].split('/')[-1]})" for z in zones]
+        found["route53 records"] = [
+            f"{r['Name']} {r['Type']}"
+            for z in zones
+            for r in r53.list_resource_record_sets(HostedZoneId=z["Id"])["ResourceRecordSets"]
+            if r["Type"] not in ("NS", "SOA")
+        ]
+        cloudfront = self.client("cloudfront", "us-east-1")
+        oacs = cloudfront.list_origin_access_controls().get("OriginAccessControlList", {}).get("Items", []) or []
+        found["cloudfront origin access controls"] = [o["Name"] for o in oacs if o["Name"].startswith(p)]
+        ecs = self.client("ecs")
+        found["ecs task definitions"] = [
+            arn.split("/")[-1]
+            for page in ecs.get_paginator("list_task_definitions").paginate(familyPrefix=p, status="ACTIVE")
+            for arn in page["taskDefinitionArns"]
+        ]
+        elb = self.client("elbv2")
+        found["load balancers"] = [
+            lb["LoadBalancerName"]
+            for page in elb.get_paginator("describe_load_balancers").paginate()
+            for lb in page["LoadBalancers"]
+            if lb["LoadBalancerName"].startswith(p)
+        ]
+        for region in sorted({self.region, "us-east-1"}):
+            acm = self.client("acm", region)
+            found[f"acm certificates ({region})"] = [
+                c["DomainName"]
+                for page in acm.get_paginator("list_certificates").paginate()
+                for c in page["CertificateSummaryList"]
+                if (c["DomainName"].rstrip(".") + ".").endswith(self.domain)
+            ]
+        return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--inventory", default=str(ROOT / "inventories/local"))
+    parser.add_argument("--endpoint-url", default=None)
+    parser.add_argument("--leftovers", action="store_true", help="exit 1 when anything is found")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    env = inventory_vars(args.inventory)
+    endpoint = args.endpoint_url
+    if endpoint is None:
+        port = os.environ.get("EMULATOR_PORT", "")
+        endpoint = f"http://127.0.0.1:{port}" if port else ""
+    project, environment = env["jwtpizza_project"], env["jwtpizza_environment"]
+    finder = Finder(
+        endpoint,
+        env["jwtpizza_region"],
+        f"{project}-{environment}",
+        {"Project": project, "Environment": environment},
+        env["jwtpizza_domain"],
+    )
+    found = {"tagged resources": finder.tagged(), **finder.by_name()}
+    total = sum(len(v) for v in found.values())
+    if args.json:
+        print(json.dumps(found, indent=2))
+    else:
+        title = "Left over after teardown" if args.leftovers else "The stack holds"
+        print(f"{title} ({project}-{environment}, {endpoint or 'AWS'}): {total} resource(s)")
+        for kind, items in found.items():
+            if items:
+                print(f"  {kind}:")
+                for item in items:
+                    print(f"    - {item}")
+    return 1 if args.leftovers and total else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

