@@ -1,0 +1,222 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: (c) 2026, jwtpizza.cloud developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: route53_alias
+short_description: Manage the A and AAAA alias records of one name in a Route 53 hosted zone
+version_added: 0.1.0
+description:
+  - Points one DNS name at an AWS target (CloudFront distribution, load balancer) with C(A) and C(AAAA)
+    alias records, in a single change batch.
+  - Reads the zone's records for the name once and writes only what differs, so a re-run makes no write.
+  - With I(state=absent) the records are deleted with the values read from the zone, so the caller need not
+    know the alias target; a missing zone or missing records are not an error.
+author:
+  - jwtpizza.cloud developers (@jwtpizza)
+options:
+  zone_id:
+    description:
+      - ID of the hosted zone (see M(jwtpizza.cloud.route53_hosted_zone)).
+      - With I(state=absent) an empty value means the zone is gone, and there is nothing to delete.
+    type: str
+    required: true
+  name:
+    description: The record name, inside the zone (for example C(pizza.example.com)).
+    type: str
+    required: true
+  record_types:
+    description: The alias record types to manage.
+    type: list
+    elements: str
+    choices: [A, AAAA]
+    default: [A, AAAA]
+  target_dns_name:
+    description: DNS name of the alias target. Required with I(state=present).
+    type: str
+  target_hosted_zone_id:
+    description:
+      - Hosted zone ID of the alias target (C(Z2FDTNDATAQYW2) for CloudFront, the load balancer's
+        C(CanonicalHostedZoneId) for an ALB). Required with I(state=present).
+    type: str
+  evaluate_target_health:
+    description: Let Route 53 check the target's health.
+    type: bool
+    default: false
+  state:
+    description: Whether the records exist.
+    type: str
+    choices: [present, absent]
+    default: present
+notes:
+  - Alias records of other types, or non-alias records of the same name and type, are replaced on C(present).
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+attributes:
+  check_mode:
+    support: full
+    description: Reports what would change and makes no write.
+  diff_mode:
+    support: full
+    description: Shows the records or zone before and after.
+  idempotent:
+    support: full
+    description: A second run with the same arguments makes no change.
+"""
+
+EXAMPLES = r"""
+- name: Point pizza.example.com at a CloudFront distribution
+  jwtpizza.cloud.route53_alias:
+    zone_id: Z0123456789ABCDEFGHIJ
+    name: pizza.example.com
+    target_dns_name: d111111abcdef8.cloudfront.net
+    target_hosted_zone_id: Z2FDTNDATAQYW2
+
+- name: Remove the records without knowing their target
+  jwtpizza.cloud.route53_alias:
+    zone_id: Z0123456789ABCDEFGHIJ
+    name: pizza.example.com
+    state: absent
+"""
+
+RETURN = r"""
+zone_id:
+  description: ID of the hosted zone, empty when it does not exist (I(state=absent) only).
+  returned: always
+  type: str
+  sample: Z0123456789ABCDEFGHIJ
+records:
+  description: The alias records of the name after the run.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"name": "pizza.example.com.", "type": "A", "alias_target": {"dns_name": "d1.cloudfront.net.",
+            "hosted_zone_id": "Z2FDTNDATAQYW2", "evaluate_target_health": false}}]
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.transformation import boto3_resource_to_ansible_dict
+
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
+
+
+def fqdn(name):
+    return name.rstrip(".").lower() + "."
+
+
+@aws_call("list record sets", missing=("NoSuchHostedZone",))
+def list_record_sets(client, zone_id, name):
+    return client.list_resource_record_sets(HostedZoneId=zone_id, StartRecordName=name, MaxItems="10")[
+        "ResourceRecordSets"
+    ]
+
+
+@aws_call("change record sets")
+def change_record_sets(client, zone_id, changes):
+    return client.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": changes})
+
+
+def normalise(record_set):
+    """Keep the fields that define an alias record, in a comparable shape."""
+    target = record_set.get("AliasTarget")
+    result = {"Name": fqdn(record_set["Name"]), "Type": record_set["Type"]}
+    if target:
+        result["AliasTarget"] = {
+            "DNSName": fqdn(target["DNSName"]),
+            "HostedZoneId": target["HostedZoneId"],
+            "EvaluateTargetHealth": bool(target.get("EvaluateTargetHealth", False)),
+        }
+    else:
+        result["TTL"] = record_set.get("TTL")
+        result["ResourceRecords"] = record_set.get("ResourceRecords", [])
+    return result
+
+
+class AliasRecords:
+    def __init__(self, module):
+        self.module = module
+        self.client = module.client("route53")
+        params = module.params
+        self.name = fqdn(params["name"])
+        self.types = params["record_types"]
+        self.zone_id = (params["zone_id"] or "").split("/")[-1]
+
+    def current(self, zone_id):
+        records = list_record_sets(self.client, zone_id, self.name)
+        if records is None:
+            return None
+        return {
+            r["Type"]: normalise(r) for r in records if fqdn(r["Name"]) == self.name and r["Type"] in self.types
+        }
+
+    def desired(self):
+        params = self.module.params
+        return {
+            t: {
+                "Name": self.name,
+                "Type": t,
+                "AliasTarget": {
+                    "DNSName": fqdn(params["target_dns_name"]),
+                    "HostedZoneId": params["target_hosted_zone_id"],
+                    "EvaluateTargetHealth": params["evaluate_target_health"],
+                },
+            }
+            for t in self.types
+        }
+
+    def result(self, zone_id, changed, before, after):
+        records = [boto3_resource_to_ansible_dict(after[t]) for t in sorted(after)]
+        return {
+            "changed": changed,
+            "zone_id": zone_id or "",
+            "records": records,
+            "diff": {"before": {"records": list(before.values())}, "after": {"records": list(after.values())}},
+        }
+
+    def ensure_present(self):
+        zone_id = self.zone_id
+        before = self.current(zone_id) if zone_id else None
+        if before is None:
+            raise JwtPizzaAWSError(message=f"Hosted zone {zone_id} not found")
+        desired = self.desired()
+        changes = [{"Action": "UPSERT", "ResourceRecordSet": r} for t, r in desired.items() if before.get(t) != r]
+        if changes and not self.module.check_mode:
+            change_record_sets(self.client, zone_id, changes)
+        return self.result(zone_id, bool(changes), before, desired if changes else before)
+
+    def ensure_absent(self):
+        zone_id = self.zone_id
+        before = self.current(zone_id) if zone_id else None
+        if not before:
+            return self.result(zone_id, False, {}, {})
+        if not self.module.check_mode:
+            change_record_sets(self.client, zone_id, [{"Action": "DELETE", "ResourceRecordSet": r} for r in before.values()])
+        return self.result(zone_id, True, before, {})
+
+
+def main():
+    argument_spec = dict(
+        zone_id=dict(type="str", required=True),
+        name=dict(type="str", required=True),
+        record_types=dict(type="list", elements="str", choices=["A", "AAAA"], default=["A", "AAAA"]),
+        target_dns_name=dict(type="str"),
+        target_hosted_zone_id=dict(type="str"),
+        evaluate_target_health=dict(type="bool", default=False),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
+    module = JwtPizzaModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        required_if=[("state", "present", ("target_dns_name", "target_hosted_zone_id"))],
+    )
+    records = AliasRecords(module)
+    module.run(records.ensure_present if module.params["state"] == "present" else records.ensure_absent)
+
+
+if __name__ == "__main__":
+    main()

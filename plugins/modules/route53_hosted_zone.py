@@ -1,0 +1,227 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: (c) 2026, jwtpizza.cloud developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: route53_hosted_zone
+short_description: Find, optionally create, or delete the public hosted zone of a domain
+version_added: 0.1.0
+description:
+  - Looks the public hosted zone of I(name) up once and returns its ID and name servers.
+  - With I(state=present) a missing zone is an error naming the domain, unless I(create=true); then the zone
+    is created (tagged) and its name servers are returned so they can be delegated at the registrar.
+    With I(fail_if_missing=false) a missing zone is not an error and the returned ID is empty (teardown uses this).
+  - With I(state=absent) the zone is deleted, but only when it carries all of I(tags) (a zone this collection
+    created); a zone that still holds records other than its own C(NS) and C(SOA) is an error listing them.
+author:
+  - jwtpizza.cloud developers (@jwtpizza)
+options:
+  name:
+    description: The domain, for example C(example.com).
+    type: str
+    required: true
+  state:
+    description: C(present) finds (or creates) the zone, C(absent) deletes it; see the description.
+    type: str
+    choices: [present, absent]
+    default: present
+  fail_if_missing:
+    description: With I(state=present) and I(create=false), fail when the zone does not exist.
+    type: bool
+    default: true
+  create:
+    description: With I(state=present), create the zone when it does not exist.
+    type: bool
+    default: false
+  tags:
+    description: Tags given to a zone this module creates; with I(state=absent), the tags a zone must carry to be deleted.
+    type: dict
+    default: {}
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+attributes:
+  check_mode:
+    support: full
+    description: Reports what would change and makes no write.
+  diff_mode:
+    support: full
+    description: Shows the records or zone before and after.
+  idempotent:
+    support: full
+    description: A second run with the same arguments makes no change.
+"""
+
+EXAMPLES = r"""
+- name: Find the zone of example.com, failing when it does not exist
+  jwtpizza.cloud.route53_hosted_zone:
+    name: example.com
+  register: zone
+
+- name: Create the zone when it is missing
+  jwtpizza.cloud.route53_hosted_zone:
+    name: example.com
+    create: true
+    tags:
+      ManagedBy: jwtpizza.cloud
+"""
+
+RETURN = r"""
+zone_id:
+  description: ID of the hosted zone (empty when it does not exist).
+  returned: always
+  type: str
+  sample: Z0123456789ABCDEFGHIJ
+name_servers:
+  description: The zone's name servers, to delegate the domain to.
+  returned: when the zone exists
+  type: list
+  elements: str
+  sample: ["ns-1.awsdns-01.org"]
+created:
+  description: Whether this run created the zone.
+  returned: always
+  type: bool
+"""
+
+import hashlib
+
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
+
+
+@aws_call("list hosted zones by name")
+def list_zones_by_name(client, name):
+    return client.list_hosted_zones_by_name(DNSName=name, MaxItems="10")["HostedZones"]
+
+
+@aws_call("get hosted zone")
+def get_zone(client, zone_id):
+    return client.get_hosted_zone(Id=zone_id)
+
+
+@aws_call("create hosted zone")
+def create_zone(client, name, caller_reference):
+    return client.create_hosted_zone(Name=name, CallerReference=caller_reference)
+
+
+@aws_call("tag hosted zone")
+def tag_zone(client, zone_id, tags):
+    client.change_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id, AddTags=tags)
+
+
+@aws_call("read hosted zone tags")
+def zone_tags(client, zone_id):
+    return client.list_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id)["ResourceTagSet"].get("Tags", [])
+
+
+@aws_call("list record sets")
+def list_record_sets(client, zone_id):
+    paginator = client.get_paginator("list_resource_record_sets")
+    return paginator.paginate(HostedZoneId=zone_id).build_full_result()["ResourceRecordSets"]
+
+
+@aws_call("delete hosted zone", missing=("NoSuchHostedZone",))
+def delete_zone(client, zone_id):
+    return client.delete_hosted_zone(Id=zone_id)
+
+
+def find_zone(client, name):
+    """Return (zone_id, name_servers) of the public zone of name, or (None, [])."""
+    wanted = name.rstrip(".").lower() + "."
+    for zone in list_zones_by_name(client, wanted):
+        if zone["Name"].lower() == wanted and not zone.get("Config", {}).get("PrivateZone"):
+            zone_id = zone["Id"].split("/")[-1]
+            details = get_zone(client, zone_id)
+            return zone_id, details.get("DelegationSet", {}).get("NameServers", [])
+    return None, []
+
+
+class HostedZone:
+    def __init__(self, module):
+        self.module = module
+        self.client = module.client("route53")
+        self.name = module.params["name"].rstrip(".").lower()
+        self.tags = module.params["tags"]
+
+    def result(self, zone_id, name_servers, changed=False, created=False, before=None, after=None):
+        return {
+            "changed": changed,
+            "created": created,
+            "zone_id": zone_id or "",
+            "name_servers": name_servers,
+            "diff": {"before": before or {}, "after": after or {}},
+        }
+
+    def ensure_present(self):
+        zone_id, name_servers = find_zone(self.client, self.name)
+        if zone_id:
+            return self.result(zone_id, name_servers)
+        if not self.module.params["create"]:
+            if not self.module.params["fail_if_missing"]:
+                return self.result("", [])
+            raise JwtPizzaAWSError(
+                message=(
+                    f"No public Route 53 hosted zone for domain {self.name}: create it (and delegate the domain "
+                    f"to its name servers), or set create (jwtpizza_create_zone) to true"
+                )
+            )
+        after = {"name": self.name, "tags": self.tags}
+        if self.module.check_mode:
+            return self.result("", [], changed=True, created=True, after=after)
+        # A deterministic caller reference makes a retried create after a kill fail cleanly
+        # (HostedZoneAlreadyExists) instead of creating a twin; find_zone then sees the first one.
+        reference = "jwtpizza-" + hashlib.sha256(self.name.encode()).hexdigest()[:20]
+        response = create_zone(self.client, self.name, reference)
+        zone_id = response["HostedZone"]["Id"].split("/")[-1]
+        if self.tags:
+            tag_zone(self.client, zone_id, ansible_dict_to_boto3_tag_list(self.tags))
+        name_servers = response.get("DelegationSet", {}).get("NameServers", [])
+        return self.result(zone_id, name_servers, changed=True, created=True, after=after)
+
+    def ensure_absent(self):
+        zone_id, name_servers = find_zone(self.client, self.name)
+        if not zone_id:
+            return self.result("", [])
+        tags = boto3_tag_list_to_ansible_dict(zone_tags(self.client, zone_id))
+        if any(tags.get(k) != v for k, v in self.tags.items()):
+            self.module.warn(f"Hosted zone {self.name} ({zone_id}) was not created by this collection: kept")
+            return self.result(zone_id, name_servers)
+        others = [
+            f"{r['Name']} {r['Type']}"
+            for r in list_record_sets(self.client, zone_id)
+            if r["Type"] not in ("NS", "SOA")
+        ]
+        if others:
+            raise JwtPizzaAWSError(
+                message=f"Hosted zone {self.name} ({zone_id}) still holds records, not deleted: {', '.join(others)}"
+            )
+        if not self.module.check_mode:
+            delete_zone(self.client, zone_id)
+        return self.result(zone_id, name_servers, changed=True, before={"name": self.name, "tags": tags})
+
+
+def main():
+    module = JwtPizzaModule(
+        argument_spec=dict(
+            name=dict(type="str", required=True),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            fail_if_missing=dict(type="bool", default=True),
+            create=dict(type="bool", default=False),
+            tags=dict(type="dict", default={}),
+        ),
+        supports_check_mode=True,
+    )
+    zone = HostedZone(module)
+    module.run(getattr(zone, f"ensure_{module.params['state']}"))
+
+
+if __name__ == "__main__":
+    main()
