@@ -76,7 +76,8 @@ def aws_call(description, missing=(), retries=8, delay=1.0, max_delay=20.0):
     description: what the call does, as in "Failed to <description>".
     missing: error codes meaning the resource does not exist; the function then
         returns None instead of raising.
-    Throttling and transient server errors are retried with jittered backoff.
+    retries: attempts in all (the first included) for throttling and transient server errors,
+        which are retried with jittered backoff between delay and max_delay seconds.
     """
     missing = tuple(missing)
     backoff = AWSRetry.jittered_backoff(
