@@ -34,7 +34,10 @@ options:
     choices: [A, AAAA]
     default: [A, AAAA]
   target_dns_name:
-    description: DNS name of the alias target. Required with I(state=present).
+    description:
+      - DNS name of the alias target. Required with I(state=present).
+      - In check mode an empty value stands for a target that does not exist yet (a distribution or load balancer
+        the same check run would create); the records are then reported as to be created.
     type: str
   target_hosted_zone_id:
     description:
@@ -182,7 +185,15 @@ class AliasRecords:
         zone_id = self.zone_id
         before = self.current(zone_id) if zone_id else None
         if before is None:
-            raise JwtPizzaAWSError(message=f"Hosted zone {zone_id} not found")
+            if not (self.module.check_mode and not zone_id):
+                raise JwtPizzaAWSError(message=f"Hosted zone {zone_id or '(empty zone_id)'} not found")
+            before = {}  # check mode: the zone itself is still to be created
+        params = self.module.params
+        if not (params["target_dns_name"] and params["target_hosted_zone_id"]):
+            if not self.module.check_mode:
+                raise JwtPizzaAWSError(message="target_dns_name and target_hosted_zone_id are required with state=present")
+            unknown = {t: {"Name": self.name, "Type": t, "AliasTarget": "(known once the target exists)"} for t in self.types}
+            return self.result(zone_id, True, before, unknown)
         desired = self.desired()
         changes = [{"Action": "UPSERT", "ResourceRecordSet": r} for t, r in desired.items() if before.get(t) != r]
         if changes and not self.module.check_mode:
@@ -212,7 +223,6 @@ def main():
     module = JwtPizzaModule(
         argument_spec=argument_spec,
         supports_check_mode=True,
-        required_if=[("state", "present", ("target_dns_name", "target_hosted_zone_id"))],
     )
     records = AliasRecords(module)
     module.run(records.ensure_present if module.params["state"] == "present" else records.ensure_absent)

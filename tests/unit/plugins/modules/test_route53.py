@@ -128,3 +128,22 @@ class TestAlias:
     def test_absent_with_no_zone_is_a_no_op(self, run_module):
         result, failed = run_module(route53_alias, {"zone_id": "", "name": "pizza.example.com", "state": "absent"})
         assert not failed and not result["changed"]
+
+
+def test_alias_in_check_mode_before_the_target_exists(run_module, api_calls):
+    """A check run of the whole stack: neither the zone nor the distribution exist yet."""
+    result, failed = run_module(
+        route53_alias,
+        {"zone_id": "", "name": "pizza.example.com", "target_dns_name": "", "target_hosted_zone_id": ""},
+        check_mode=True,
+    )
+    assert not failed and result["changed"]
+    assert writes(api_calls) == []
+
+
+def test_alias_without_target_fails_outside_check_mode(run_module):
+    zone_id = make_zone()
+    result, failed = run_module(
+        route53_alias, {"zone_id": zone_id, "name": "pizza.example.com", "target_dns_name": "", "target_hosted_zone_id": ""}
+    )
+    assert failed and "target_dns_name" in result["msg"]
