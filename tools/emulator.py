@@ -71,10 +71,10 @@ def _is_ours(pid: int, port: int) -> bool:
 
 
 def _answers(port: int, timeout: float = 1.0) -> bool:
-    url = f"http://{_host()}:{port}/moto-api/data.json"
+    url = f"http://{_host()}:{port}/moto-api/config"
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status == 200
+            return 200 <= response.status < 300
     except (urllib.error.URLError, OSError):
         return False
 

@@ -1,0 +1,53 @@
+"""What the molecule verify tests need: the environment of inventories/local and clients on the emulator."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+import boto3
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@cache
+def env() -> dict:
+    data = yaml.safe_load((ROOT / "inventories/local/group_vars/all.yml").read_text())
+    prefix = f"{data['jwtpizza_project']}-{data['jwtpizza_environment']}"
+    return {
+        **data,
+        "prefix": prefix,
+        "frontend_host": f"pizza.{data['jwtpizza_domain']}",
+        "backend_host": f"pizza-service.{data['jwtpizza_domain']}",
+        "tags": {"Project": data["jwtpizza_project"], "Environment": data["jwtpizza_environment"], "ManagedBy": "jwtpizza.cloud"},
+    }
+
+
+def client(service: str, region: str | None = None):
+    return boto3.client(
+        service,
+        region_name=region or env()["jwtpizza_region"],
+        endpoint_url=f"http://127.0.0.1:{os.environ['EMULATOR_PORT']}",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def tag_dict(tags, key="Key", value="Value") -> dict:
+    return {t[key]: t[value] for t in tags or []}
+
+
+def zone_id() -> str:
+    domain = env()["jwtpizza_domain"] + "."
+    zones = [z for z in client("route53").list_hosted_zones()["HostedZones"] if z["Name"] == domain]
+    assert len(zones) == 1, f"expected one hosted zone {domain}, found {len(zones)}"
+    return zones[0]["Id"].split("/")[-1]
+
+
+def records(name: str) -> dict:
+    """Record sets of one name, by type."""
+    name = name.rstrip(".") + "."
+    sets = client("route53").list_resource_record_sets(HostedZoneId=zone_id())["ResourceRecordSets"]
+    return {r["Type"]: r for r in sets if r["Name"] == name}

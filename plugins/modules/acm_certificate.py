@@ -1,0 +1,499 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: (c) 2026, jwtpizza.cloud developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: acm_certificate
+version_added: 0.1.0
+short_description: Request a DNS-validated ACM certificate and publish its validation records in Route 53
+description:
+  - Requests a public AWS Certificate Manager certificate validated by DNS, writes its validation CNAME
+    records into a Route 53 hosted zone and optionally waits until it is C(ISSUED).
+  - Deletes the certificate and its validation records with O(state=absent).
+  - A certificate has no unique name in ACM, so it is found again by its B(identity) - the set of names
+    (O(domain_name) plus O(subject_alternative_names), order-insensitive) and the identity tags
+    C(ManagedBy=jwtpizza.cloud), C(Project) and C(Environment) (the last two only when O(tags) holds them).
+    Other tags are managed like any tag, they do not identify the certificate.
+  - Requests carry their tags and an idempotency token derived from the identity, so a run killed between
+    two calls never creates a duplicate.
+author: jwtpizza.cloud developers
+options:
+  domain_name:
+    description: Main name of the certificate, for example V(pizza.example.com) or V(*.example.com).
+    type: str
+    required: true
+  subject_alternative_names:
+    description: Additional names of the certificate. Order and duplicates of O(domain_name) do not matter.
+    type: list
+    elements: str
+    default: []
+  state:
+    description:
+      - V(present) finds or requests the certificate and publishes its validation records.
+      - V(absent) deletes every certificate of this identity (whatever its status) and its validation records;
+        it fails when a certificate is still in use.
+    type: str
+    choices: [present, absent]
+    default: present
+  hosted_zone_id:
+    description:
+      - Route 53 hosted zone that receives the DNS validation CNAME records. Required with O(state=present).
+      - With O(state=absent) the records are removed from it when their value still matches; a missing zone is
+        tolerated. Without it, records are left alone.
+    type: str
+  wait:
+    description:
+      - V(false) requests the certificate and writes its records only, V(true) also waits until it is C(ISSUED).
+      - On timeout the module fails with the validation status of every name and the zone's name servers.
+    type: bool
+    default: false
+  wait_timeout:
+    description: Seconds to wait for C(ISSUED) when O(wait=true).
+    type: int
+    default: 600
+notes:
+  - The module always adds the tag C(ManagedBy=jwtpizza.cloud); O(tags) must not set it to another value.
+  - Certificates in status C(FAILED), C(REVOKED), C(EXPIRED), C(VALIDATION_TIMED_OUT) or C(INACTIVE) are never
+    reused; O(state=absent) deletes them too.
+  - Validation records that another certificate of the region still uses are not deleted.
+  - CloudFront only uses certificates of C(us-east-1) (O(region=us-east-1)).
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  idempotent:
+    support: full
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.tags
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Request the frontend certificate for CloudFront and write its validation records
+  jwtpizza.cloud.acm_certificate:
+    domain_name: pizza.example.com
+    hosted_zone_id: Z0123456789ABCDEFGHIJ
+    region: us-east-1
+    tags:
+      Project: jwt-pizza
+      Environment: dev
+  register: frontend_certificate
+
+- name: Wait until the certificate is issued (same arguments, writes nothing more)
+  jwtpizza.cloud.acm_certificate:
+    domain_name: pizza.example.com
+    hosted_zone_id: Z0123456789ABCDEFGHIJ
+    region: us-east-1
+    tags: {Project: jwt-pizza, Environment: dev}
+    wait: true
+
+- name: Delete the certificate and its validation records
+  jwtpizza.cloud.acm_certificate:
+    domain_name: pizza.example.com
+    hosted_zone_id: Z0123456789ABCDEFGHIJ
+    region: us-east-1
+    tags: {Project: jwt-pizza, Environment: dev}
+    state: absent
+"""
+
+RETURN = r"""
+deleted:
+  description: ARNs of the certificates deleted (or that check mode would delete).
+  returned: O(state=absent) and a certificate existed
+  type: list
+  elements: str
+  sample: [arn:aws:acm:us-east-1:123456789012:certificate/0b3e7e4c-2f6a-4c65-9a0e-1f2a3b4c5d6e]
+certificate:
+  description: The certificate; empty with O(state=absent), or when check mode would request a new one.
+  returned: always
+  type: dict
+  contains:
+    arn:
+      description: ARN of the certificate.
+      type: str
+      sample: arn:aws:acm:us-east-1:123456789012:certificate/0b3e7e4c-2f6a-4c65-9a0e-1f2a3b4c5d6e
+    domain_name:
+      description: Main name of the certificate.
+      type: str
+      sample: pizza.example.com
+    subject_alternative_names:
+      description: Every name of the certificate, as ACM reports them (includes the main name).
+      type: list
+      elements: str
+      sample: [pizza.example.com]
+    status:
+      description: ACM status.
+      type: str
+      sample: ISSUED
+    validation_records:
+      description: Distinct DNS validation records (a wildcard and its apex share one).
+      type: list
+      elements: dict
+      sample: [{name: _a79865eb4cd1a6ab990a45779b4e0b96.pizza.example.com., type: CNAME,
+                value: _424fe3a4b2d57b6c7fd3d1d7e2b40f17.acm-validations.aws.}]
+    in_use_by:
+      description: ARNs of the resources that use the certificate.
+      type: list
+      elements: str
+      sample: []
+    tags:
+      description: Tags of the certificate.
+      type: dict
+      sample: {ManagedBy: jwtpizza.cloud, Project: jwt-pizza, Environment: dev}
+"""
+
+import hashlib
+import time
+
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaTimeout
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import error_code
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import wait_for
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import change_record_sets
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import get_record_set
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import normalize_name
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import record_key
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import record_values
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import upsert_change
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import zone_delegation
+
+MANAGED_BY = "jwtpizza.cloud"
+IDENTITY_KEYS = ("ManagedBy", "Project", "Environment")
+UNUSABLE = ("FAILED", "REVOKED", "EXPIRED", "VALIDATION_TIMED_OUT", "INACTIVE")
+NOT_FOUND = ("ResourceNotFoundException",)
+TOKEN_ATTEMPTS = 4
+CHANGE_COMMENT = "jwtpizza.cloud acm_certificate DNS validation"
+
+
+@aws_call("list ACM certificates")
+def list_certificates(client):
+    return client.get_paginator("list_certificates").paginate().build_full_result()["CertificateSummaryList"]
+
+
+@aws_call("describe the ACM certificate", missing=NOT_FOUND)
+def describe_certificate(client, arn):
+    return client.describe_certificate(CertificateArn=arn)["Certificate"]
+
+
+@aws_call("list the tags of the ACM certificate", missing=NOT_FOUND)
+def list_tags(client, arn):
+    return {t["Key"]: t.get("Value", "") for t in client.list_tags_for_certificate(CertificateArn=arn)["Tags"]}
+
+
+@aws_call("request the ACM certificate", retries=2)
+def request_certificate(client, params):
+    return client.request_certificate(**params)["CertificateArn"]
+
+
+@aws_call("tag the ACM certificate")
+def add_tags(client, arn, tags):
+    client.add_tags_to_certificate(CertificateArn=arn, Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
+
+
+@aws_call("untag the ACM certificate")
+def remove_tags(client, arn, keys):
+    client.remove_tags_from_certificate(CertificateArn=arn, Tags=[{"Key": k} for k in keys])
+
+
+@aws_call("delete the ACM certificate", missing=NOT_FOUND)
+def delete_certificate(client, arn):
+    client.delete_certificate(CertificateArn=arn)
+    return True
+
+
+def name_set(domain, sans):
+    return sorted({normalize_name(n) for n in [domain, *sans] if n})
+
+
+def idempotency_token(names, identity, attempt=0):
+    """≤32 alphanumeric characters derived from the identity (and the attempt, see request())."""
+    text = "|".join(names) + "|" + ",".join(f"{k}={identity[k]}" for k in sorted(identity)) + f"|{attempt}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def validation_records(cert):
+    """(distinct records sorted, True when every name already has its record)."""
+    records, complete = {}, True
+    for option in (cert or {}).get("DomainValidationOptions", []):
+        rr = option.get("ResourceRecord")
+        if not rr:
+            complete = False
+            continue
+        record = {"name": rr["Name"], "type": rr["Type"], "value": rr["Value"]}
+        records.setdefault(record_key(record), record)
+    return [records[k] for k in sorted(records)], complete
+
+
+def view(cert):
+    """The returned (snake_case) form of a described certificate."""
+    if not cert:
+        return {}
+    return {"arn": cert["CertificateArn"], "domain_name": cert.get("DomainName"),
+            "subject_alternative_names": cert.get("SubjectAlternativeNames", []), "status": cert.get("Status"),
+            "validation_records": validation_records(cert)[0], "in_use_by": cert.get("InUseBy", []),
+            "tags": dict(cert.get("Tags", {}))}
+
+
+class CertificateManager:
+    """Finds, requests, validates and deletes the certificate of one identity."""
+
+    sleep = staticmethod(time.sleep)
+    clock = staticmethod(time.monotonic)
+    issue_delay = 5
+    record_delay = 3
+    record_timeout = 60
+
+    def __init__(self, module):
+        self.module = module
+        params = module.params
+        self.acm = module.client("acm")
+        self.route53 = module.client("route53")
+        self.zone_id = params["hosted_zone_id"] or None
+        # In check mode the zone may be one the same run would create: a new certificate is then
+        # reported without reading the zone.
+        if params["state"] == "present" and not self.zone_id and not module.check_mode:
+            module.fail_json(msg="hosted_zone_id is required with state=present")
+        self.domain = normalize_name(params["domain_name"])
+        self.names = name_set(params["domain_name"], params["subject_alternative_names"])
+        tags = dict(params["tags"] or {})
+        if tags.setdefault("ManagedBy", MANAGED_BY) != MANAGED_BY:
+            module.fail_json(msg=f"tags.ManagedBy must be {MANAGED_BY!r} (the module owns it), got {tags['ManagedBy']!r}")
+        self.tags = {k: str(v) for k, v in tags.items()}
+        self.purge_tags = params["purge_tags"] and params["tags"] is not None
+        self.identity = {k: self.tags[k] for k in IDENTITY_KEYS if k in self.tags}
+        self.changed = False
+
+    def find(self, usable_only):
+        """Certificates of this identity, the ISSUED then newest first."""
+        found = []
+        for summary in list_certificates(self.acm):
+            if normalize_name(summary.get("DomainName")) != self.domain:
+                continue
+            if usable_only and summary.get("Status") in UNUSABLE:
+                continue
+            cert = describe_certificate(self.acm, summary["CertificateArn"])
+            if not cert or name_set(cert.get("DomainName"), cert.get("SubjectAlternativeNames", [])) != self.names:
+                continue
+            tags = list_tags(self.acm, cert["CertificateArn"])
+            if tags is None or any(tags.get(k) != v for k, v in self.identity.items()):
+                continue
+            cert["Tags"] = tags
+            found.append(cert)
+        found.sort(key=lambda c: (c.get("Status") == "ISSUED", str(c.get("CreatedAt", ""))), reverse=True)
+        return found
+
+    def zone_record(self, record):
+        """The zone's record set of that name, None when missing; fails when the zone is missing."""
+        rrset = get_record_set(self.route53, self.zone_id, record["name"], record["type"])
+        if rrset is False:
+            raise JwtPizzaAWSError(message=f"Hosted zone {self.zone_id} (hosted_zone_id) does not exist")
+        return rrset
+
+    def await_records(self, arn):
+        """Describe the certificate until ACM has published every validation record."""
+
+        def probe():
+            cert = describe_certificate(self.acm, arn)
+            return bool(cert) and validation_records(cert)[1], cert
+
+        def explain(cert):
+            if not cert:
+                return f"certificate {arn} cannot be described"
+            waiting = [o["DomainName"] for o in cert.get("DomainValidationOptions", []) if not o.get("ResourceRecord")]
+            return f"no validation record yet for {', '.join(waiting) or 'any name'}"
+
+        return wait_for(probe, self.record_timeout, self.record_delay, f"the DNS validation records of {arn}",
+                        explain=explain, sleep=self.sleep, clock=self.clock)
+
+    def request(self):
+        """RequestCertificate with the tags and the identity's token; returns the described certificate.
+
+        A token stays bound for an hour to the certificate it created, even a deleted one (moto then fails with
+        HTTP 500, ACM returns the deleted ARN): the next token of the deterministic sequence is used then.
+        """
+        params = {"DomainName": self.domain, "ValidationMethod": "DNS",
+                  "Tags": [{"Key": k, "Value": v} for k, v in sorted(self.tags.items())]}
+        sans = [n for n in self.names if n != self.domain]
+        if sans:
+            params["SubjectAlternativeNames"] = sans
+        for attempt in range(TOKEN_ATTEMPTS):
+            params["IdempotencyToken"] = idempotency_token(self.names, self.identity, attempt)
+            try:
+                arn = request_certificate(self.acm, params)
+            except JwtPizzaAWSError as exc:
+                if error_code(exc) not in ("InternalFailure", "InternalError", "500"):
+                    raise
+                continue
+            cert = self.await_new(arn)
+            if cert:
+                cert["Tags"] = list_tags(self.acm, arn) or {}
+                return cert
+        raise JwtPizzaAWSError(message=f"RequestCertificate for {', '.join(self.names)} returned no usable certificate "
+                                       f"after {TOKEN_ATTEMPTS} idempotency tokens")
+
+    def ensure_present(self):
+        certs = self.find(usable_only=True)
+        if len(certs) > 1:
+            self.module.warn(f"{len(certs)} certificates match {', '.join(self.names)}; using {certs[0]['CertificateArn']}")
+        cert = certs[0] if certs else None
+        before = view(cert)
+        if cert is None:
+            self.changed = True
+            if self.module.check_mode:
+                after = {"domain_name": self.domain, "subject_alternative_names": self.names,
+                         "status": "PENDING_VALIDATION", "tags": self.tags,
+                         "validation_records": "(known after the request)"}
+                return self.result({}, before, after)
+            cert = self.request()
+        elif not validation_records(cert)[1] and not self.module.check_mode:
+            cert = self.await_records(cert["CertificateArn"]) | {"Tags": cert["Tags"]}
+
+        to_set, to_unset = self.tag_changes(cert["Tags"])
+        if to_set or to_unset:
+            self.changed = True
+            if not self.module.check_mode:
+                if to_unset:
+                    remove_tags(self.acm, cert["CertificateArn"], to_unset)
+                if to_set:
+                    add_tags(self.acm, cert["CertificateArn"], to_set)
+            cert["Tags"] = {k: v for k, v in cert["Tags"].items() if k not in to_unset} | to_set
+
+        missing = [r for r in validation_records(cert)[0] if record_values(self.zone_record(r)) != [normalize_name(r["value"])]]
+        if missing:
+            self.changed = True
+            if not self.module.check_mode:
+                change_record_sets(self.route53, self.zone_id, [upsert_change(r) for r in missing], CHANGE_COMMENT)
+
+        if self.module.params["wait"] and not self.module.check_mode and cert.get("Status") != "ISSUED":
+            cert = self.await_issued(cert)
+        return self.result(view(cert), before, view(cert))
+
+    def await_new(self, arn):
+        """The new certificate with its records; None when it never becomes readable (ACM may return a deleted one)."""
+        try:
+            wait_for(lambda: (describe_certificate(self.acm, arn) is not None, None), 10, 2,
+                     f"certificate {arn} to be readable", sleep=self.sleep, clock=self.clock)
+        except JwtPizzaTimeout:
+            return None
+        return self.await_records(arn)
+
+    def tag_changes(self, current):
+        to_unset = []
+        if self.purge_tags:
+            to_unset = sorted(k for k in current if k not in self.tags and not k.startswith("aws:"))
+        to_set = {k: v for k, v in self.tags.items() if current.get(k) != v}
+        return to_set, to_unset
+
+    def await_issued(self, cert):
+        arn = cert["CertificateArn"]
+        tags = cert["Tags"]
+
+        def probe():
+            current = describe_certificate(self.acm, arn) or {"CertificateArn": arn, "Status": "DELETED"}
+            return current["Status"] in ("ISSUED", "DELETED", *UNUSABLE), current
+
+        cert = wait_for(probe, self.module.params["wait_timeout"], self.issue_delay,
+                        f"certificate {self.domain} ({arn}) to be ISSUED", explain=self.explain,
+                        sleep=self.sleep, clock=self.clock)
+        if cert["Status"] != "ISSUED":
+            raise JwtPizzaAWSError(message=f"Certificate {arn} will not be issued; {self.explain(cert)}")
+        cert["Tags"] = tags
+        return cert
+
+    def explain(self, cert):
+        """Validation status per name, and where DNS must point for ACM to see the records."""
+        options = (cert or {}).get("DomainValidationOptions", [])
+        per_name = "; ".join(
+            f"{o['DomainName']}: {o.get('ValidationStatus', 'UNKNOWN')}"
+            + (f" (record {o['ResourceRecord']['Name']} CNAME {o['ResourceRecord']['Value']})" if o.get("ResourceRecord") else "")
+            for o in options
+        )
+        delegation = zone_delegation(self.route53, self.zone_id)
+        return (f"status {(cert or {}).get('Status', 'UNKNOWN')}; validation per name: {per_name or 'none reported'}; "
+                f"hosted zone {self.zone_id} ({delegation['name']}) name servers: "
+                f"{', '.join(delegation['name_servers']) or 'none'}; {delegation['detail']}")
+
+    def ensure_absent(self):
+        certs = self.find(usable_only=False)
+        if not certs:
+            return self.result({}, {}, {})
+        in_use = {c["CertificateArn"]: c["InUseBy"] for c in certs if c.get("InUseBy")}
+        if in_use:
+            listing = "; ".join(f"{arn} is used by {', '.join(users)}" for arn, users in in_use.items())
+            raise JwtPizzaAWSError(message=f"Cannot delete the certificate of {', '.join(self.names)} while it is in use: "
+                                           f"{listing}. Remove it from these resources first.")
+        self.changed = True
+        changes = self.record_deletions(certs)
+        before = view(certs[0]) if len(certs) == 1 else {"certificates": [view(c) for c in certs]}
+        if not self.module.check_mode:
+            if changes:
+                change_record_sets(self.route53, self.zone_id, changes, CHANGE_COMMENT)
+            for cert in certs:
+                delete_certificate(self.acm, cert["CertificateArn"])
+        return self.result({}, before, {}) | {"deleted": [c["CertificateArn"] for c in certs]}
+
+    def record_deletions(self, certs):
+        """DELETE changes for our validation records whose value still matches and no other certificate uses."""
+        if not self.zone_id:
+            return []
+        ours = {c["CertificateArn"] for c in certs}
+        records = {record_key(r): r for c in certs for r in validation_records(c)[0]}
+        records = {k: r for k, r in records.items() if k not in self.records_used_elsewhere(ours, records)}
+        changes = []
+        for record in records.values():
+            rrset = get_record_set(self.route53, self.zone_id, record["name"], record["type"])
+            if rrset is False:
+                return []  # the zone is gone, and its records with it
+            if rrset and record_values(rrset) == [normalize_name(record["value"])]:
+                changes.append({"Action": "DELETE", "ResourceRecordSet": rrset})
+        return changes
+
+    def records_used_elsewhere(self, ours, records):
+        """Keys of ``records`` that another certificate of the region still validates with."""
+        domains = {k[0].split(".", 1)[1] for k in records if "." in k[0]}
+        used = set()
+        for summary in list_certificates(self.acm):
+            if summary["CertificateArn"] in ours:
+                continue
+            names = [summary.get("DomainName", ""), *summary.get("SubjectAlternativeNames", []),
+                     *summary.get("SubjectAlternativeNameSummaries", [])]
+            if not {normalize_name(n).removeprefix("*.") for n in names} & domains:
+                continue
+            cert = describe_certificate(self.acm, summary["CertificateArn"])
+            used |= {record_key(r) for r in validation_records(cert)[0]}
+        return used & set(records)
+
+    def result(self, certificate, before, after):
+        return {"changed": self.changed, "certificate": certificate, "diff": {"before": before, "after": after}}
+
+
+def main():
+    module = JwtPizzaModule(
+        argument_spec={
+            "domain_name": {"type": "str", "required": True},
+            "subject_alternative_names": {"type": "list", "elements": "str", "default": []},
+            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+            "hosted_zone_id": {"type": "str"},
+            "wait": {"type": "bool", "default": False},
+            "wait_timeout": {"type": "int", "default": 600},
+            "tags": {"type": "dict", "aliases": ["resource_tags"]},
+            "purge_tags": {"type": "bool", "default": True},
+        },
+        supports_check_mode=True,
+    )
+    manager = CertificateManager(module)
+    if module.params["state"] == "present":
+        module.run(manager.ensure_present)
+    module.run(manager.ensure_absent)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,302 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: (c) 2026, jwtpizza.cloud developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Unit tests of jwtpizza.cloud.acm_certificate against moto's in-process ACM and Route 53."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import boto3
+import botocore.client
+import pytest
+from ansible.module_utils import basic
+from ansible.module_utils.testing import patch_module_args
+from moto import mock_aws
+from moto import settings as moto_settings
+from moto.acm.models import acm_backends
+
+try:
+    from ansible_collections.jwtpizza.cloud.plugins.modules import acm_certificate
+except ImportError:  # plain pytest from the checkout: the collection is linked under .venv/collections
+    sys.path.insert(0, str(Path(__file__).resolve().parents[4] / ".venv" / "collections"))
+    from ansible_collections.jwtpizza.cloud.plugins.modules import acm_certificate
+
+REGION = "us-east-1"
+DOMAIN = "pizza.example.com"
+TAGS = {"Project": "jwt-pizza", "Environment": "dev", "Owner": "team"}
+LB_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/pizza/0123456789abcdef"
+WRITES = {
+    "RequestCertificate",
+    "DeleteCertificate",
+    "AddTagsToCertificate",
+    "RemoveTagsFromCertificate",
+    "ChangeResourceRecordSets",
+}
+
+
+class Exit(Exception):
+    def __init__(self, result, failed):
+        super().__init__(result)
+        self.result = result
+        self.failed = failed
+
+
+@pytest.fixture(autouse=True)
+def aws(monkeypatch):
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": REGION,
+        "AWS_DEFAULT_REGION": REGION,
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+    def exit_json(self, **kwargs):
+        raise Exit(kwargs, failed=False)
+
+    def fail_json(self, **kwargs):
+        raise Exit(kwargs, failed=True)
+
+    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """Every AWS operation the module makes, as (name, params)."""
+    made = []
+    original = botocore.client.BaseClient._make_api_call
+
+    def record(self, operation, params):
+        made.append((operation, params))
+        return original(self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", record)
+    return made
+
+
+@pytest.fixture
+def zone_id():
+    zone = boto3.client("route53").create_hosted_zone(Name="example.com", CallerReference="unit")
+    return zone["HostedZone"]["Id"].split("/")[-1]
+
+
+def writes(calls):
+    return [name for name, _ in calls if name in WRITES]
+
+
+def run(**args):
+    with patch_module_args(args), pytest.raises(Exit) as exc:
+        acm_certificate.main()
+    return exc.value
+
+
+def present(zone_id, **extra):
+    args = {"domain_name": DOMAIN, "hosted_zone_id": zone_id, "tags": dict(TAGS)}
+    args.update(extra)
+    return run(**args)
+
+
+def zone_cnames(zone_id):
+    sets = boto3.client("route53").list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
+    return {s["Name"]: [r["Value"] for r in s["ResourceRecords"]] for s in sets if s["Type"] == "CNAME"}
+
+
+def certificates():
+    return boto3.client("acm").list_certificates()["CertificateSummaryList"]
+
+
+def test_new_request_writes_tags_token_and_records(zone_id, calls):
+    out = present(zone_id)
+    assert not out.failed, out.result
+    cert = out.result["certificate"]
+    assert out.result["changed"] is True
+    assert cert["status"] == "PENDING_VALIDATION"
+    assert cert["tags"] == {**TAGS, "ManagedBy": "jwtpizza.cloud"}
+    requests = [params for name, params in calls if name == "RequestCertificate"]
+    assert len(requests) == 1
+    assert requests[0]["ValidationMethod"] == "DNS"
+    assert {t["Key"]: t["Value"] for t in requests[0]["Tags"]}["ManagedBy"] == "jwtpizza.cloud"
+    token = requests[0]["IdempotencyToken"]
+    assert token.isalnum() and len(token) <= 32
+    [record] = cert["validation_records"]
+    assert zone_cnames(zone_id) == {record["name"]: [record["value"]]}
+
+
+def test_second_run_reuses_certificate_and_writes_nothing(zone_id, calls):
+    first = present(zone_id, subject_alternative_names=["www.pizza.example.com"])
+    del calls[:]
+    second = present(zone_id, subject_alternative_names=["www.pizza.example.com", DOMAIN])
+    assert second.result["changed"] is False
+    assert second.result["certificate"]["arn"] == first.result["certificate"]["arn"]
+    assert writes(calls) == []
+    assert len(certificates()) == 1
+
+
+def test_wildcard_and_apex_share_one_record(zone_id, calls):
+    out = present(zone_id, domain_name="example.com", subject_alternative_names=["*.example.com"])
+    assert len(out.result["certificate"]["validation_records"]) == 1
+    [change] = [params for name, params in calls if name == "ChangeResourceRecordSets"]
+    assert len(change["ChangeBatch"]["Changes"]) == 1
+
+
+def test_other_environment_is_another_certificate(zone_id):
+    first = present(zone_id)
+    other = present(zone_id, tags={**TAGS, "Environment": "prod"})
+    assert other.result["changed"] is True
+    assert other.result["certificate"]["arn"] != first.result["certificate"]["arn"]
+    assert len(certificates()) == 2
+
+
+def test_tag_drift_is_corrected_without_new_request(zone_id, calls):
+    first = present(zone_id)
+    del calls[:]
+    out = present(zone_id, tags={**TAGS, "Owner": "other"})
+    assert out.result["changed"] is True
+    assert out.result["certificate"]["arn"] == first.result["certificate"]["arn"]
+    assert out.result["certificate"]["tags"]["Owner"] == "other"
+    assert writes(calls) == ["RemoveTagsFromCertificate", "AddTagsToCertificate"] or writes(calls) == [
+        "AddTagsToCertificate"
+    ]
+    assert "RequestCertificate" not in writes(calls)
+
+
+def test_killed_run_does_not_duplicate(zone_id, monkeypatch):
+    first = present(zone_id)
+    # The next run does not see the certificate (as if the first died before ACM listed it):
+    # the idempotency token still brings back the same one.
+    monkeypatch.setattr(acm_certificate.CertificateManager, "find", lambda self, usable_only: [])
+    again = present(zone_id)
+    assert again.result["certificate"]["arn"] == first.result["certificate"]["arn"]
+    assert len(certificates()) == 1
+
+
+def test_existing_record_with_other_value_is_replaced(zone_id):
+    out = present(zone_id)
+    record = out.result["certificate"]["validation_records"][0]
+    boto3.client("route53").change_resource_record_sets(
+        HostedZoneId=zone_id,
+        ChangeBatch={"Changes": [{"Action": "UPSERT", "ResourceRecordSet": {
+            "Name": record["name"], "Type": "CNAME", "TTL": 60, "ResourceRecords": [{"Value": "stale.example.net."}]}}]},
+    )
+    again = present(zone_id)
+    assert again.result["changed"] is True
+    assert zone_cnames(zone_id)[record["name"]] == [record["value"]]
+
+
+def test_wait_until_issued(zone_id, monkeypatch):
+    monkeypatch.setattr(moto_settings, "ACM_VALIDATION_WAIT", 0)
+    monkeypatch.setattr(acm_certificate.CertificateManager, "sleep", staticmethod(lambda seconds: None))
+    out = present(zone_id, wait=True)
+    assert not out.failed, out.result
+    assert out.result["certificate"]["status"] == "ISSUED"
+
+
+def test_wait_timeout_names_status_and_name_servers(zone_id, monkeypatch):
+    monkeypatch.setattr(moto_settings, "ACM_VALIDATION_WAIT", 3600)
+    monkeypatch.setitem(sys.modules, "dns", None)  # dnspython unavailable: delegation cannot be checked
+    now = [0.0]
+    monkeypatch.setattr(acm_certificate.CertificateManager, "clock", staticmethod(lambda: now[0]))
+    monkeypatch.setattr(acm_certificate.CertificateManager, "sleep",
+                        staticmethod(lambda seconds: now.__setitem__(0, now[0] + seconds)))
+    out = present(zone_id, subject_alternative_names=["www.pizza.example.com"], wait=True, wait_timeout=120)
+    assert out.failed
+    msg = out.result["msg"]
+    assert "Timed out after 120s" in msg
+    assert f"{DOMAIN}: PENDING_VALIDATION" in msg
+    assert "www.pizza.example.com: PENDING_VALIDATION" in msg
+    name_servers = boto3.client("route53").get_hosted_zone(Id=zone_id)["DelegationSet"]["NameServers"]
+    assert all(ns.rstrip(".").lower() in msg for ns in name_servers)
+    assert "delegation could not be checked" in msg
+    assert now[0] >= 120
+
+
+def test_delete_refused_while_in_use(zone_id, calls):
+    arn = present(zone_id).result["certificate"]["arn"]
+    acm_backends["123456789012"][REGION].set_certificate_in_use_by(arn, LB_ARN)
+    del calls[:]
+    out = run(domain_name=DOMAIN, hosted_zone_id=zone_id, tags=dict(TAGS), state="absent")
+    assert out.failed
+    assert LB_ARN in out.result["msg"] and arn in out.result["msg"]
+    assert writes(calls) == []
+    assert len(certificates()) == 1 and zone_cnames(zone_id)
+
+
+def test_delete_removes_certificate_and_records_then_nothing(zone_id, calls):
+    present(zone_id)
+    out = run(domain_name=DOMAIN, hosted_zone_id=zone_id, tags=dict(TAGS), state="absent")
+    assert out.result["changed"] is True
+    assert certificates() == []
+    assert zone_cnames(zone_id) == {}
+    del calls[:]
+    again = run(domain_name=DOMAIN, hosted_zone_id=zone_id, tags=dict(TAGS), state="absent")
+    assert again.result["changed"] is False
+    assert writes(calls) == []
+
+
+def test_delete_keeps_record_whose_value_changed(zone_id):
+    record = present(zone_id).result["certificate"]["validation_records"][0]
+    boto3.client("route53").change_resource_record_sets(
+        HostedZoneId=zone_id,
+        ChangeBatch={"Changes": [{"Action": "UPSERT", "ResourceRecordSet": {
+            "Name": record["name"], "Type": "CNAME", "TTL": 300, "ResourceRecords": [{"Value": "other.example.net."}]}}]},
+    )
+    out = run(domain_name=DOMAIN, hosted_zone_id=zone_id, tags=dict(TAGS), state="absent")
+    assert out.result["changed"] is True
+    assert certificates() == []
+    assert zone_cnames(zone_id) == {record["name"]: ["other.example.net."]}
+
+
+def test_delete_tolerates_missing_zone(zone_id):
+    present(zone_id)
+    route53 = boto3.client("route53")
+    for name, values in zone_cnames(zone_id).items():
+        route53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [{"Action": "DELETE", "ResourceRecordSet": {
+            "Name": name, "Type": "CNAME", "TTL": 300, "ResourceRecords": [{"Value": v} for v in values]}}]})
+    route53.delete_hosted_zone(Id=zone_id)
+    out = run(domain_name=DOMAIN, hosted_zone_id=zone_id, tags=dict(TAGS), state="absent")
+    assert not out.failed, out.result
+    assert certificates() == []
+
+
+def test_check_mode_makes_no_writes(zone_id, calls):
+    out = present(zone_id, _ansible_check_mode=True, _ansible_diff=True)
+    assert out.result["changed"] is True
+    assert out.result["diff"]["before"] == {}
+    assert out.result["diff"]["after"]["domain_name"] == DOMAIN
+    assert writes(calls) == []
+    assert certificates() == []
+
+    present(zone_id)
+    del calls[:]
+    out = present(zone_id, tags={**TAGS, "Owner": "other"}, _ansible_check_mode=True, _ansible_diff=True)
+    assert out.result["changed"] is True
+    assert out.result["diff"]["before"]["tags"]["Owner"] == "team"
+    assert out.result["diff"]["after"]["tags"]["Owner"] == "other"
+    assert writes(calls) == []
+
+    out = run(domain_name=DOMAIN, hosted_zone_id=zone_id, tags=dict(TAGS), state="absent", _ansible_check_mode=True)
+    assert out.result["changed"] is True
+    assert writes(calls) == []
+    assert len(certificates()) == 1 and zone_cnames(zone_id)
+
+
+def test_managed_by_cannot_be_overridden(zone_id):
+    out = present(zone_id, tags={"ManagedBy": "someone-else"})
+    assert out.failed and "ManagedBy" in out.result["msg"]
+
+
+def test_token_is_deterministic_and_identity_bound():
+    token = acm_certificate.idempotency_token
+    names = ["a.example.com", "b.example.com"]
+    assert token(names, {"ManagedBy": "x"}) == token(list(names), {"ManagedBy": "x"})
+    assert token(names, {"ManagedBy": "x"}) != token(names, {"ManagedBy": "y"})
+    assert token(names, {"ManagedBy": "x"}, 0) != token(names, {"ManagedBy": "x"}, 1)

@@ -1,0 +1,379 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: (c) 2026, jwtpizza.cloud developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Unit tests of jwtpizza.cloud.cloudfront_site_distribution against moto's in-process CloudFront."""
+
+from __future__ import annotations
+
+import copy
+import sys
+from pathlib import Path
+
+import boto3
+import botocore.client
+import pytest
+from ansible.module_utils import basic
+from ansible.module_utils.testing import patch_module_args
+from moto import mock_aws
+
+try:
+    from ansible_collections.jwtpizza.cloud.plugins.module_utils import _cloudfront as cf
+    from ansible_collections.jwtpizza.cloud.plugins.modules import cloudfront_site_distribution as dist_module
+except ImportError:  # plain pytest from the checkout: the collection is linked under .venv/collections
+    sys.path.insert(0, str(Path(__file__).resolve().parents[4] / ".venv" / "collections"))
+    from ansible_collections.jwtpizza.cloud.plugins.module_utils import _cloudfront as cf
+    from ansible_collections.jwtpizza.cloud.plugins.modules import cloudfront_site_distribution as dist_module
+
+REGION = "us-east-1"
+NAME = "jwtpizza-dev-frontend"
+CERT = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+ARGS = {
+    "name": NAME,
+    "origin_bucket_domain": "pizza.example.com.s3.us-west-2.amazonaws.com",
+    "origin_access_control_id": "E2QWRUHAPOMQZL",
+    "aliases": ["pizza.example.com"],
+    "certificate_arn": CERT,
+    "tags": {"Project": "jwtpizza"},
+}
+WRITES = {
+    "CreateDistribution",
+    "CreateDistributionWithTags",
+    "UpdateDistribution",
+    "DeleteDistribution",
+    "TagResource",
+    "UntagResource",
+}
+
+
+class Exit(Exception):
+    def __init__(self, result, failed):
+        super().__init__(result)
+        self.result = result
+        self.failed = failed
+
+
+class Killed(Exception):
+    """The module process 'dies' right after a call succeeded."""
+
+
+@pytest.fixture(autouse=True)
+def aws(monkeypatch):
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": REGION,
+        "AWS_DEFAULT_REGION": REGION,
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+    def exit_json(self, **kwargs):
+        raise Exit(kwargs, failed=False)
+
+    def fail_json(self, **kwargs):
+        raise Exit(kwargs, failed=True)
+
+    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
+    sleeps = []
+    monkeypatch.setattr(dist_module.SiteDistributionManager, "sleep", staticmethod(sleeps.append))
+    with mock_aws():
+        yield sleeps
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """Every AWS operation the module makes, as (name, params)."""
+    made = []
+    original = botocore.client.BaseClient._make_api_call
+
+    def record(self, operation, params):
+        made.append((operation, params))
+        return original(self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", record)
+    return made
+
+
+def run(check_mode=False, expect_failure=False, **args):
+    args = dict(copy.deepcopy(ARGS), **args)
+    if check_mode:
+        args["_ansible_check_mode"] = True
+    with patch_module_args(args), pytest.raises(Exit) as exc:
+        dist_module.main()
+    assert exc.value.failed is expect_failure, exc.value.result
+    return exc.value.result
+
+
+def writes(calls):
+    return [call[0] for call in calls if call[0] in WRITES]
+
+
+def client():
+    return boto3.client("cloudfront", region_name=REGION)
+
+
+def distributions():
+    return client().list_distributions()["DistributionList"].get("Items") or []
+
+
+def test_create_sets_every_owned_field(calls):
+    result = run()
+    assert result["changed"] is True
+    dist = result["distribution"]
+    assert dist["comment"] == NAME and dist["aliases"] == ["pizza.example.com"]
+    assert dist["hosted_zone_id"] == "Z2FDTNDATAQYW2" and dist["etag"]
+    assert dist["caller_reference"] == "jwtpizza.cloud/" + NAME
+    assert dist["tags"] == {"Name": NAME, "Project": "jwtpizza"}
+    assert writes(calls) == ["CreateDistributionWithTags"]
+
+    sent = next(p for n, p in calls if n == "CreateDistributionWithTags")["DistributionConfigWithTags"]
+    config = sent["DistributionConfig"]
+    assert config["Origins"]["Items"][0]["OriginAccessControlId"] == "E2QWRUHAPOMQZL"
+    assert config["ViewerCertificate"] == {
+        "CloudFrontDefaultCertificate": False,
+        "ACMCertificateArn": CERT,
+        "SSLSupportMethod": "sni-only",
+        "MinimumProtocolVersion": "TLSv1.2_2021",
+    }
+    assert config["CustomErrorResponses"]["Items"] == [
+        {"ErrorCode": 403, "ResponsePagePath": "/index.html", "ResponseCode": "200", "ErrorCachingMinTTL": 10},
+        {"ErrorCode": 404, "ResponsePagePath": "/index.html", "ResponseCode": "200", "ErrorCachingMinTTL": 10},
+    ]
+    behavior = config["DefaultCacheBehavior"]
+    assert behavior["ViewerProtocolPolicy"] == "redirect-to-https" and behavior["Compress"] is True
+    assert behavior["AllowedMethods"]["Items"] == ["GET", "HEAD", "OPTIONS"]
+    assert behavior["CachePolicyId"] == "658327ea-f89d-4fab-a63d-7e88639e58f6"
+    assert behavior["ResponseHeadersPolicyId"] == "67f7725c-6f97-4210-82d7-5512b31e9d03"
+    assert (config["PriceClass"], config["HttpVersion"], config["IsIPV6Enabled"]) == ("PriceClass_100", "http2and3", True)
+    assert len(distributions()) == 1
+
+
+def test_rerun_makes_no_write(calls):
+    first = run()["distribution"]
+    calls.clear()
+    second = run()
+    assert second["changed"] is False
+    assert second["distribution"]["id"] == first["id"]
+    assert writes(calls) == []
+
+
+def test_single_field_change_is_detected_and_patched(calls):
+    run()
+    calls.clear()
+    result = run(price_class="PriceClass_All")
+    assert result["changed"] is True
+    before, after = result["diff"]["before"], result["diff"]["after"]
+    assert {k for k in after if after[k] != before.get(k)} == {"price_class"}
+    assert (before["price_class"], after["price_class"]) == ("PriceClass_100", "PriceClass_All")
+    updates = [p for n, p in calls if n == "UpdateDistribution"]
+    assert writes(calls) == ["UpdateDistribution"]
+    config = updates[0]["DistributionConfig"]
+    assert updates[0]["IfMatch"]
+    assert config["PriceClass"] == "PriceClass_All"
+    # The patched full config is what the real API accepts: OAC re-sent, no legacy cache settings,
+    # no default certificate beside the ACM ARN, the caller reference kept.
+    assert config["Origins"]["Items"][0]["OriginAccessControlId"] == "E2QWRUHAPOMQZL"
+    assert config["Origins"]["Items"][0]["S3OriginConfig"] == {"OriginAccessIdentity": ""}
+    assert not set(cf.LEGACY_CACHE_KEYS) & set(config["DefaultCacheBehavior"])
+    assert config["ViewerCertificate"]["CloudFrontDefaultCertificate"] is False
+    assert config["CallerReference"] == "jwtpizza.cloud/" + NAME
+    assert distributions()[0]["PriceClass"] == "PriceClass_All"
+    calls.clear()
+    assert run(price_class="PriceClass_All")["changed"] is False
+    assert writes(calls) == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"aliases": ["pizza.example.com", "www.pizza.example.com"]},
+        {"origin_bucket_domain": "other.s3.us-west-2.amazonaws.com"},
+        {"response_headers_policy_id": "eaab4381-ed33-4a86-88ca-d9558dc6cd63"},
+        {"error_caching_ttl": 60},
+        {"spa_error_responses": [404]},
+        {"minimum_protocol_version": "TLSv1.2_2019"},
+        {"enabled": False},
+    ],
+)
+def test_other_owned_fields_are_compared(change, calls):
+    run()
+    calls.clear()
+    assert run(**change)["changed"] is True
+    assert writes(calls) == ["UpdateDistribution"]
+
+
+def test_tags_are_reconciled_without_touching_the_config(calls):
+    run()
+    calls.clear()
+    result = run(tags={"Project": "jwtpizza", "Owner": "team"})
+    assert result["changed"] is True
+    assert writes(calls) == ["TagResource"]
+    assert result["distribution"]["tags"] == {"Name": NAME, "Project": "jwtpizza", "Owner": "team"}
+
+
+def test_moto_read_shape_is_normalised():
+    desired = cf.desired_view(dict(dist_module_defaults(), **ARGS))
+    written = cf.build_config(desired, "ref")
+    # What moto reads back: no OriginAccessControlId/S3OriginConfig, default certificate beside the ARN,
+    # ForwardedValues and TTLs added, deprecated certificate fields, lists in another order.
+    read = copy.deepcopy(written)
+    origin = read["Origins"]["Items"][0]
+    del origin["OriginAccessControlId"], origin["S3OriginConfig"]
+    origin.update({"CustomHeaders": {"Quantity": 0, "Items": []}, "ConnectionAttempts": 3})
+    read["ViewerCertificate"].update(
+        {"CloudFrontDefaultCertificate": True, "IAMCertificateId": "", "Certificate": "", "CertificateSource": "cloudfront"}
+    )
+    behavior = read["DefaultCacheBehavior"]
+    behavior.update({"ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}}, "MinTTL": 0, "MaxTTL": 0})
+    behavior["AllowedMethods"]["Items"] = ["OPTIONS", "HEAD", "GET"]
+    read["CustomErrorResponses"]["Items"].reverse()
+    assert cf.owned_view(read, desired) == desired
+    # The real API reports a missing OAC as "" and a legacy OAI as a value: both are drift.
+    real = copy.deepcopy(written)
+    real["Origins"]["Items"][0]["OriginAccessControlId"] = ""
+    assert cf.owned_view(real, desired)["origin"] != desired["origin"]
+    # moto drops the OAC, so a changed OAC is only visible where the read returns it (the real API).
+    real["Origins"]["Items"][0]["OriginAccessControlId"] = "EOTHEROAC"
+    assert cf.owned_view(real, desired)["origin"]["origin_access_control_id"] == "EOTHEROAC"
+    real["Origins"]["Items"][0]["OriginAccessControlId"] = desired["origin"]["origin_access_control_id"]
+    assert cf.owned_view(real, desired) == desired
+    real["Origins"]["Items"][0]["S3OriginConfig"]["OriginAccessIdentity"] = "origin-access-identity/cloudfront/E1"
+    assert cf.owned_view(real, desired)["origin"] != desired["origin"]
+
+
+def dist_module_defaults():
+    return {
+        "enabled": True,
+        "default_root_object": "index.html",
+        "spa_error_responses": [403, 404],
+        "error_caching_ttl": 10,
+        "cache_policy_id": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+        "response_headers_policy_id": "67f7725c-6f97-4210-82d7-5512b31e9d03",
+        "price_class": "PriceClass_100",
+        "http_version": "http2and3",
+        "ipv6": True,
+        "minimum_protocol_version": "TLSv1.2_2021",
+    }
+
+
+def test_killed_after_create_is_found_again(monkeypatch, calls):
+    original = cf.create_distribution
+
+    def create_then_die(*args, **kwargs):
+        original(*args, **kwargs)
+        raise Killed()
+
+    monkeypatch.setattr(cf, "create_distribution", create_then_die)
+    with patch_module_args(dict(ARGS)), pytest.raises(Killed):
+        dist_module.main()
+    monkeypatch.setattr(cf, "create_distribution", original)
+    assert len(distributions()) == 1
+    calls.clear()
+    result = run()
+    assert result["changed"] is False
+    assert writes(calls) == []
+    assert result["distribution"]["id"] == distributions()[0]["Id"]
+
+
+def test_create_clash_with_our_reference_adopts_it(monkeypatch, calls):
+    """The listing missed a distribution created by an interrupted run: CreateDistribution names it."""
+    run()
+    monkeypatch.setattr(cf, "list_distributions", lambda _client: [])
+    calls.clear()
+    result = run()
+    assert writes(calls) == ["CreateDistributionWithTags"]  # refused: same caller reference
+    assert result["distribution"]["id"] == distributions()[0]["Id"]
+    assert len(distributions()) == 1
+
+
+def test_create_clash_with_a_foreign_distribution_uses_next_reference():
+    config = cf.build_config(cf.desired_view(dict(dist_module_defaults(), **ARGS, comment="x")), cf.caller_reference(NAME))
+    config["Comment"] = "someone else"
+    client().create_distribution(DistributionConfig=config)
+    result = run()
+    assert result["changed"] is True
+    assert result["distribution"]["caller_reference"] == cf.caller_reference(NAME, 2)
+    assert len(distributions()) == 2
+
+
+def test_check_mode_writes_nothing(calls):
+    result = run(check_mode=True)
+    assert result["changed"] is True and result["diff"]["after"]["price_class"] == "PriceClass_100"
+    assert writes(calls) == [] and distributions() == []
+    run()
+    calls.clear()
+    result = run(check_mode=True, price_class="PriceClass_200")
+    assert result["changed"] is True
+    assert writes(calls) == []
+    assert run(check_mode=True, state="absent")["changed"] is True
+    assert writes(calls) == []
+    assert distributions()[0]["PriceClass"] == "PriceClass_100"
+
+
+def test_absent_disables_waits_then_deletes(monkeypatch, calls, aws):
+    run()
+    original = cf.get_distribution
+    polls = []
+
+    def in_progress_twice(client_, dist_id):
+        read = original(client_, dist_id)
+        polls.append(dist_id)
+        if read is not None and len(polls) <= 2:
+            read["Distribution"]["Status"] = "InProgress"
+        return read
+
+    monkeypatch.setattr(cf, "get_distribution", in_progress_twice)
+    calls.clear()
+    result = run(state="absent")
+    assert result["changed"] is True
+    assert writes(calls) == ["UpdateDistribution", "DeleteDistribution"]
+    update = next(p for n, p in calls if n == "UpdateDistribution")
+    assert update["DistributionConfig"]["Enabled"] is False
+    names = [call[0] for call in calls]
+    assert names.index("UpdateDistribution") < names.index("GetDistribution") < names.index("DeleteDistribution")
+    assert names.count("GetDistribution") == 3 and len(aws) == 2  # two InProgress polls, two sleeps
+    assert next(p for n, p in calls if n == "DeleteDistribution")["IfMatch"]
+    assert distributions() == []
+    calls.clear()
+    assert run(state="absent")["changed"] is False
+    assert writes(calls) == []
+
+
+def test_absent_resumes_when_already_disabled(calls):
+    run(enabled=False)
+    calls.clear()
+    assert run(state="absent")["changed"] is True
+    assert writes(calls) == ["DeleteDistribution"]
+    assert distributions() == []
+
+
+def test_wait_timeout_names_the_status(monkeypatch):
+    run()
+    original = cf.get_distribution
+
+    def never_deployed(client_, dist_id):
+        read = original(client_, dist_id)
+        read["Distribution"]["Status"] = "InProgress"
+        return read
+
+    monkeypatch.setattr(cf, "get_distribution", never_deployed)
+    result = run(state="absent", wait_timeout=0, expect_failure=True)
+    assert "to be Deployed" in result["msg"] and "InProgress" in result["msg"]
+    assert len(distributions()) == 1
+
+
+def test_present_requires_aliases():
+    result = run(aliases=[], expect_failure=True)
+    assert "aliases" in result["msg"]
+
+
+def test_empty_dependencies_fail_a_real_run_but_not_check_mode(calls):
+    missing = {"certificate_arn": "", "origin_access_control_id": ""}
+    result = run(expect_failure=True, **missing)
+    assert "certificate_arn" in result["msg"] and "origin_access_control_id" in result["msg"]
+    assert run(check_mode=True, **missing)["changed"] is True
+    assert writes(calls) == []
