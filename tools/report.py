@@ -65,7 +65,24 @@ class Finder:
             paginator = self.client("resourcegroupstaggingapi", region).get_paginator("get_resources")
             for page in paginator.paginate(TagFilters=filters):
                 arns += [r["ResourceARN"] for r in page["ResourceTagMappingList"]]
-        return sorted(set(arns))
+        return sorted(arn for arn in set(arns) if not self.inactive(arn))
+
+    def inactive(self, arn: str) -> bool:
+        """ECS keeps deleted clusters and services, and deregistered task definitions, visible as INACTIVE."""
+        parts = arn.split(":")
+        if parts[2] != "ecs":
+            return False
+        ecs = self.client("ecs", parts[3])
+        kind, _, rest = parts[5].partition("/")
+        if kind == "cluster":
+            found = ecs.describe_clusters(clusters=[arn])["clusters"]
+        elif kind == "service":
+            found = ecs.describe_services(cluster=rest.split("/")[0], services=[arn])["services"]
+        elif kind == "task-definition":
+            found = [ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]]
+        else:
+            return False
+        return all(item.get("status") == "INACTIVE" for item in found)
 
     def by_name(self) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}

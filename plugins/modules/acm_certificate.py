@@ -151,6 +151,7 @@ certificate:
 import hashlib
 import time
 
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import live_users
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaTimeout
@@ -425,7 +426,7 @@ class CertificateManager:
         certs = self.find(usable_only=False)
         if not certs:
             return self.result({}, {}, {})
-        in_use = {c["CertificateArn"]: c["InUseBy"] for c in certs if c.get("InUseBy")}
+        in_use = {c["CertificateArn"]: users for c in certs if (users := live_users(self.module, c.get("InUseBy", [])))}
         if in_use:
             listing = "; ".join(f"{arn} is used by {', '.join(users)}" for arn, users in in_use.items())
             raise JwtPizzaAWSError(message=f"Cannot delete the certificate of {', '.join(self.names)} while it is in use: "

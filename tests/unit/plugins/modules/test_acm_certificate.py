@@ -219,15 +219,34 @@ def test_wait_timeout_names_status_and_name_servers(zone_id, monkeypatch):
     assert now[0] >= 120
 
 
+def live_load_balancer():
+    ec2 = boto3.client("ec2", region_name=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{az}")["Subnet"]["SubnetId"]
+               for i, az in enumerate("ab")]
+    return boto3.client("elbv2", region_name=REGION).create_load_balancer(Name="pizza", Subnets=subnets)["LoadBalancers"][0][
+        "LoadBalancerArn"]
+
+
 def test_delete_refused_while_in_use(zone_id, calls):
     arn = present(zone_id).result["certificate"]["arn"]
-    acm_backends["123456789012"][REGION].set_certificate_in_use_by(arn, LB_ARN)
+    lb_arn = live_load_balancer()
+    acm_backends["123456789012"][REGION].set_certificate_in_use_by(arn, lb_arn)
     del calls[:]
     out = run(domain_name=DOMAIN, hosted_zone_id=zone_id, tags=dict(TAGS), state="absent")
     assert out.failed
-    assert LB_ARN in out.result["msg"] and arn in out.result["msg"]
+    assert lb_arn in out.result["msg"] and arn in out.result["msg"]
     assert writes(calls) == []
     assert len(certificates()) == 1 and zone_cnames(zone_id)
+
+
+def test_delete_ignores_users_that_no_longer_exist(zone_id):
+    """InUseBy lags behind a deleted load balancer (and never clears in the emulator): a stale user does not block."""
+    arn = present(zone_id).result["certificate"]["arn"]
+    acm_backends["123456789012"][REGION].set_certificate_in_use_by(arn, LB_ARN)
+    out = run(domain_name=DOMAIN, hosted_zone_id=zone_id, tags=dict(TAGS), state="absent")
+    assert not out.failed and out.result["changed"] is True
+    assert certificates() == []
 
 
 def test_delete_removes_certificate_and_records_then_nothing(zone_id, calls):
