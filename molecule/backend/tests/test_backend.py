@@ -1,0 +1,177 @@
+"""Every setting of the backend stack, read back from the emulator after converge."""
+
+import json
+
+import pytest
+from stack import client, env, records, tag_dict
+
+
+def prefix():
+    return env()["prefix"]
+
+
+@pytest.fixture(scope="module")
+def network():
+    ec2 = client("ec2")
+    vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [f"{prefix()}-vpc"]}])["Vpcs"]
+    assert len(vpcs) == 1
+    vpc = vpcs[0]["VpcId"]
+    groups = {g["GroupName"]: g for g in ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["SecurityGroups"]}
+    subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]
+    return {"vpc": vpc, "groups": groups, "subnets": subnets}
+
+
+def group(network, suffix):
+    found = [g for name, g in network["groups"].items() if name.endswith(suffix) and name.startswith(prefix())]
+    assert len(found) == 1, f"expected one security group *{suffix}, found {sorted(network['groups'])}"
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def load_balancer():
+    elb = client("elbv2")
+    lbs = elb.describe_load_balancers(Names=[f"{prefix()}-alb"])["LoadBalancers"]
+    assert len(lbs) == 1
+    lb = lbs[0]
+    listeners = {listener["Port"]: listener for listener in elb.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]}
+    groups = elb.describe_target_groups(Names=[f"{prefix()}-tg"])["TargetGroups"]
+    attributes = {a["Key"]: a["Value"] for a in
+                  elb.describe_target_group_attributes(TargetGroupArn=groups[0]["TargetGroupArn"])["Attributes"]}
+    return {"lb": lb, "listeners": listeners, "target_group": groups[0], "tg_attributes": attributes}
+
+
+@pytest.fixture(scope="module")
+def service():
+    ecs = client("ecs")
+    cluster = f"{prefix()}-cluster"
+    services = ecs.describe_services(cluster=cluster, services=[f"{prefix()}-service"], include=["TAGS"])["services"]
+    assert len(services) == 1 and services[0]["status"] == "ACTIVE"
+    task = ecs.describe_task_definition(taskDefinition=services[0]["taskDefinition"])["taskDefinition"]
+    return {"service": services[0], "task": task, "cluster": cluster}
+
+
+class TestNetwork:
+    def test_two_subnets_in_two_zones(self, network):
+        assert len(network["subnets"]) >= 2
+        assert len({s["AvailabilityZone"] for s in network["subnets"]}) >= 2
+
+    def test_load_balancer_group_open_on_80_and_443(self, network):
+        rules = group(network, "-alb")["IpPermissions"]
+        ports = {r["FromPort"]: r for r in rules}
+        assert set(ports) == {80, 443}
+        for rule in ports.values():
+            assert {"CidrIp": "0.0.0.0/0"} in [{"CidrIp": r["CidrIp"]} for r in rule["IpRanges"]]
+            assert "::/0" in [r["CidrIpv6"] for r in rule.get("Ipv6Ranges", [])]
+
+    def test_tasks_reachable_only_from_the_load_balancer_group(self, network):
+        alb = group(network, "-alb")["GroupId"]
+        rules = group(network, "-tasks")["IpPermissions"]
+        assert len(rules) == 1
+        rule = rules[0]
+        assert rule["FromPort"] == rule["ToPort"] == 80
+        assert rule.get("IpRanges", []) == [] and rule.get("Ipv6Ranges", []) == []
+        assert [g["GroupId"] for g in rule["UserIdGroupPairs"]] == [alb]
+
+
+class TestIamAndRepository:
+    def test_execution_role_has_the_managed_policy(self):
+        iam = client("iam")
+        attached = iam.list_attached_role_policies(RoleName=f"{prefix()}-ecs-execution")["AttachedPolicies"]
+        assert "AmazonECSTaskExecutionRolePolicy" in [p["PolicyName"] for p in attached]
+
+    def test_repository_scans_and_expires(self):
+        ecr = client("ecr")
+        repo = ecr.describe_repositories(repositoryNames=[f"{prefix()}-service"])["repositories"][0]
+        assert repo["imageScanningConfiguration"]["scanOnPush"] is True
+        rules = json.loads(ecr.get_lifecycle_policy(repositoryName=repo["repositoryName"])["lifecyclePolicyText"])["rules"]
+        untagged = [r for r in rules if r["selection"]["tagStatus"] == "untagged"]
+        assert untagged and untagged[0]["selection"]["countUnit"] == "days" and untagged[0]["selection"]["countNumber"] == 1
+
+
+class TestCluster:
+    def test_fargate_capacity_providers_and_tags(self):
+        cluster = client("ecs").describe_clusters(clusters=[f"{prefix()}-cluster"], include=["TAGS"])["clusters"][0]
+        assert set(cluster["capacityProviders"]) == {"FARGATE", "FARGATE_SPOT"}
+        assert env()["tags"].items() <= tag_dict(cluster.get("tags"), "key", "value").items()
+
+
+class TestLoadBalancer:
+    def test_internet_facing(self, load_balancer):
+        assert load_balancer["lb"]["Scheme"] == "internet-facing"
+        assert load_balancer["lb"]["Type"] == "application"
+
+    def test_https_with_the_regional_certificate_and_tls12_policy(self, load_balancer):
+        https = load_balancer["listeners"][443]
+        assert https["Protocol"] == "HTTPS"
+        assert https["SslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06"
+        certificate = https["Certificates"][0]["CertificateArn"]
+        assert certificate.startswith(f"arn:aws:acm:{env()['jwtpizza_region']}:")
+        cert = client("acm").describe_certificate(CertificateArn=certificate)["Certificate"]
+        assert cert["DomainName"] == env()["backend_host"] and cert["Status"] == "ISSUED"
+
+    def test_http_redirects_to_https(self, load_balancer):
+        action = load_balancer["listeners"][80]["DefaultActions"][0]
+        assert action["Type"] == "redirect"
+        assert action["RedirectConfig"]["Protocol"] == "HTTPS"
+        assert str(action["RedirectConfig"]["Port"]) == "443"
+        assert action["RedirectConfig"]["StatusCode"] == "HTTP_301"
+
+    def test_target_group(self, load_balancer):
+        tg = load_balancer["target_group"]
+        assert tg["TargetType"] == "ip" and tg["Protocol"] == "HTTP" and tg["Port"] == 80
+        assert tg["HealthCheckPath"] == "/api/docs"
+        assert load_balancer["tg_attributes"]["deregistration_delay.timeout_seconds"] == "30"
+
+
+class TestService:
+    def test_task_definition(self, service):
+        task = service["task"]
+        assert task["requiresCompatibilities"] == ["FARGATE"]
+        assert task["runtimePlatform"]["cpuArchitecture"] == "ARM64"
+        assert (task["cpu"], task["memory"]) == ("512", "1024")
+        container = task["containerDefinitions"][0]
+        assert container["portMappings"][0]["containerPort"] == 80
+        logs = container["logConfiguration"]
+        assert logs["logDriver"] == "awslogs"
+        assert logs["options"]["awslogs-group"] == f"/ecs/{prefix()}-service"
+        assert logs["options"]["awslogs-stream-prefix"] == "ecs"
+
+    def test_no_secret_value_in_the_task_definition(self, service):
+        container = service["task"]["containerDefinitions"][0]
+        for secret in container.get("secrets", []):
+            assert secret["valueFrom"].startswith("arn:aws:")
+        assert "password" not in json.dumps(container.get("environment", [])).lower()
+
+    def test_service_on_fargate_behind_the_target_group(self, service, load_balancer, network):
+        svc = service["service"]
+        assert svc["launchType"] == "FARGATE" or svc.get("capacityProviderStrategy")
+        assert [lb["targetGroupArn"] for lb in svc["loadBalancers"]] == [load_balancer["target_group"]["TargetGroupArn"]]
+        vpc = svc["networkConfiguration"]["awsvpcConfiguration"]
+        assert vpc["securityGroups"] == [group(network, "-tasks")["GroupId"]]
+        assert vpc["assignPublicIp"] == "ENABLED"
+
+    def test_first_bootstrap_runs_no_task_without_an_image(self, service):
+        # The repository is empty after converge: the service exists with no task, so no deployment fails.
+        assert service["service"]["desiredCount"] == 0
+
+    def test_log_group_retention(self):
+        groups = client("logs").describe_log_groups(logGroupNamePrefix=f"/ecs/{prefix()}-service")["logGroups"]
+        assert groups and groups[0]["retentionInDays"] == 30
+
+    def test_autoscaling_target_and_policies(self, service):
+        resource = f"service/{service['cluster']}/{prefix()}-service"
+        scaling = client("application-autoscaling")
+        targets = scaling.describe_scalable_targets(ServiceNamespace="ecs", ResourceIds=[resource])["ScalableTargets"]
+        assert [t["ResourceId"] for t in targets] == [resource]
+        policies = scaling.describe_scaling_policies(ServiceNamespace="ecs", ResourceId=resource)["ScalingPolicies"]
+        metrics = {p["TargetTrackingScalingPolicyConfiguration"]["PredefinedMetricSpecification"]["PredefinedMetricType"]
+                   for p in policies if p["ResourceId"] == resource}
+        assert metrics == {"ECSServiceAverageCPUUtilization", "ALBRequestCountPerTarget"}
+
+
+class TestRecords:
+    @pytest.mark.parametrize("record_type", ["A", "AAAA"])
+    def test_alias_to_the_load_balancer(self, load_balancer, record_type):
+        record = records(env()["backend_host"])[record_type]
+        assert record["AliasTarget"]["DNSName"].rstrip(".").lower() == load_balancer["lb"]["DNSName"].lower()
+        assert record["AliasTarget"]["HostedZoneId"] == load_balancer["lb"]["CanonicalHostedZoneId"]
