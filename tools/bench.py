@@ -40,8 +40,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
-    times: dict[str, list[float]] = {label: [] for label, _ in STEPS}
-    for _ in range(args.rounds):
+    times: dict[str, list[float]] = {label: [] for label, _name in STEPS}
+    for _round in range(args.rounds):
         subprocess.run([sys.executable, str(ROOT / "tools/emulator.py"), "reset"], check=True, capture_output=True)
         for label, name in STEPS:
             elapsed, recap = playbook(name)

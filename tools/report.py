@@ -73,7 +73,7 @@ class Finder:
         if parts[2] != "ecs":
             return False
         ecs = self.client("ecs", parts[3])
-        kind, _, rest = parts[5].partition("/")
+        kind, _sep, rest = parts[5].partition("/")
         if kind == "cluster":
             found = ecs.describe_clusters(clusters=[arn])["clusters"]
         elif kind == "service":

@@ -5,7 +5,11 @@
 
 """ACM helpers of jwtpizza.cloud.  Private to this collection: the interface may change without notice."""
 
+import hashlib
+
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import normalize_name
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import record_key
 
 
 @aws_call("describe listener", missing=("ListenerNotFound", "LoadBalancerNotFound"))
@@ -43,3 +47,36 @@ def live_users(module, users):
         if found:
             live.append(arn)
     return live
+
+
+def name_set(domain, sans):
+    return sorted({normalize_name(n) for n in [domain, *sans] if n})
+
+
+def idempotency_token(names, identity, attempt=0):
+    """≤32 alphanumeric characters derived from the identity (and the attempt, see request())."""
+    text = "|".join(names) + "|" + ",".join(f"{k}={identity[k]}" for k in sorted(identity)) + f"|{attempt}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def validation_records(cert):
+    """(distinct records sorted, True when every name already has its record)."""
+    records, complete = {}, True
+    for option in (cert or {}).get("DomainValidationOptions", []):
+        rr = option.get("ResourceRecord")
+        if not rr:
+            complete = False
+            continue
+        record = {"name": rr["Name"], "type": rr["Type"], "value": rr["Value"]}
+        records.setdefault(record_key(record), record)
+    return [records[k] for k in sorted(records)], complete
+
+
+def view(cert):
+    """The returned (snake_case) form of a described certificate."""
+    if not cert:
+        return {}
+    return {"arn": cert["CertificateArn"], "domain_name": cert.get("DomainName"),
+            "subject_alternative_names": cert.get("SubjectAlternativeNames", []), "status": cert.get("Status"),
+            "validation_records": validation_records(cert)[0], "in_use_by": cert.get("InUseBy", []),
+            "tags": dict(cert.get("Tags", {}))}

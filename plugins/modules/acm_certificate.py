@@ -19,7 +19,8 @@ description:
     Other tags are managed like any tag, they do not identify the certificate.
   - Requests carry their tags and an idempotency token derived from the identity, so a run killed between
     two calls never creates a duplicate.
-author: jwtpizza.cloud developers
+author:
+  - jwtpizza.cloud developers (@jwtpizza)
 options:
   domain_name:
     description: Main name of the certificate, for example V(pizza.example.com) or V(*.example.com).
@@ -63,10 +64,13 @@ notes:
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and makes no write.
   diff_mode:
     support: full
+    description: Shows the owned settings before and after.
   idempotent:
     support: full
+    description: A second run with the same arguments makes no change.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -148,10 +152,13 @@ certificate:
       sample: {ManagedBy: jwtpizza.cloud, Project: jwt-pizza, Environment: dev}
 """
 
-import hashlib
 import time
 
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import idempotency_token
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import live_users
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import name_set
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import validation_records
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import view
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaTimeout
@@ -208,39 +215,6 @@ def remove_tags(client, arn, keys):
 def delete_certificate(client, arn):
     client.delete_certificate(CertificateArn=arn)
     return True
-
-
-def name_set(domain, sans):
-    return sorted({normalize_name(n) for n in [domain, *sans] if n})
-
-
-def idempotency_token(names, identity, attempt=0):
-    """≤32 alphanumeric characters derived from the identity (and the attempt, see request())."""
-    text = "|".join(names) + "|" + ",".join(f"{k}={identity[k]}" for k in sorted(identity)) + f"|{attempt}"
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-
-
-def validation_records(cert):
-    """(distinct records sorted, True when every name already has its record)."""
-    records, complete = {}, True
-    for option in (cert or {}).get("DomainValidationOptions", []):
-        rr = option.get("ResourceRecord")
-        if not rr:
-            complete = False
-            continue
-        record = {"name": rr["Name"], "type": rr["Type"], "value": rr["Value"]}
-        records.setdefault(record_key(record), record)
-    return [records[k] for k in sorted(records)], complete
-
-
-def view(cert):
-    """The returned (snake_case) form of a described certificate."""
-    if not cert:
-        return {}
-    return {"arn": cert["CertificateArn"], "domain_name": cert.get("DomainName"),
-            "subject_alternative_names": cert.get("SubjectAlternativeNames", []), "status": cert.get("Status"),
-            "validation_records": validation_records(cert)[0], "in_use_by": cert.get("InUseBy", []),
-            "tags": dict(cert.get("Tags", {}))}
 
 
 class CertificateManager:

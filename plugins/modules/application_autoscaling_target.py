@@ -17,7 +17,7 @@ description:
   - "Normalisation: a read that omits C(DisableScaleIn) means C(false); cooldowns the request leaves unset are not
     compared; target values are compared as numbers."
 author:
-  - jwtpizza.cloud developers
+  - jwtpizza.cloud developers (@jwtpizza)
 options:
   state:
     description: C(present) or C(absent).
@@ -84,8 +84,10 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and makes no write.
   diff_mode:
     support: full
+    description: Shows the owned settings before and after.
   idempotent:
     support: full
     description: A second run with the same arguments makes no change.

@@ -13,7 +13,7 @@ description:
   - Creates, updates and deletes a CloudFront Origin Access Control (OAC), with which CloudFront signs its
     requests to a private origin such as an S3 bucket.
   - The OAC is identified by O(name), which CloudFront keeps unique in an account.
-author: jwtpizza.cloud developers (!UNKNOWN)
+author: jwtpizza.cloud developers (@jwtpizza)
 attributes:
   check_mode:
     description: Can run in check mode and return the changed status prediction without modifying AWS.

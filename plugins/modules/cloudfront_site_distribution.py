@@ -20,7 +20,7 @@ description:
     again instead of creating a second one.
   - Only the fields listed in the notes are compared and written; everything else in the distribution
     (logging, WAF, extra cache behaviours and origins, ...) is left as it is.
-author: jwtpizza.cloud developers (!UNKNOWN)
+author: jwtpizza.cloud developers (@jwtpizza)
 attributes:
   check_mode:
     description: Can run in check mode and return the changed status prediction without modifying AWS.

@@ -21,7 +21,7 @@ description:
   - Replaces C(community.aws.ecs_cluster), which fails on its second run when the read omits empty capacity
     providers.
 author:
-  - jwtpizza.cloud developers
+  - jwtpizza.cloud developers (@jwtpizza)
 options:
   name:
     description: Name of the cluster.
@@ -72,8 +72,10 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and makes no write.
   diff_mode:
     support: full
+    description: Shows the owned settings before and after.
   idempotent:
     support: full
     description: A second run with the same arguments makes no change.

@@ -25,7 +25,7 @@ description:
   - With I(state=absent) the service is scaled to 0, deleted and waited C(INACTIVE), and every C(ACTIVE)
     revision of I(family) is deregistered.
 author:
-  - jwtpizza.cloud developers
+  - jwtpizza.cloud developers (@jwtpizza)
 options:
   state: {description: C(present) or C(absent)., type: str, choices: [present, absent], default: present}
   cluster: {description: Name or ARN of the ECS cluster., type: str, required: true}
@@ -70,8 +70,10 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and makes no write.
   diff_mode:
     support: full
+    description: Shows the owned settings before and after.
   idempotent:
     support: full
     description: A second run with the same arguments makes no change, also against the moto emulator.

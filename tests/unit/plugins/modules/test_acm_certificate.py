@@ -90,7 +90,7 @@ def zone_id():
 
 
 def writes(calls):
-    return [name for name, _ in calls if name in WRITES]
+    return [name for name, _params in calls if name in WRITES]
 
 
 def run(**args):

@@ -82,7 +82,7 @@ def calls(monkeypatch):
 
 
 def writes(calls):
-    return [name for name, _ in calls if name in WRITES]
+    return [name for name, _params in calls if name in WRITES]
 
 
 def run(check_mode=False, **args):

@@ -53,8 +53,8 @@ def exits(monkeypatch):
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", lambda self, **kw: (_ for _ in ()).throw(Exit(kw, False)))
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", lambda self, **kw: (_ for _ in ()).throw(Exit(kw, True)))
+    monkeypatch.setattr(basic.AnsibleModule, "exit_json", lambda self, **kw: (x for x in ()).throw(Exit(kw, False)))
+    monkeypatch.setattr(basic.AnsibleModule, "fail_json", lambda self, **kw: (x for x in ()).throw(Exit(kw, True)))
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def calls(monkeypatch):
 
 
 def writes(calls):
-    return [name for name, _ in calls if name in WRITES]
+    return [name for name, _params in calls if name in WRITES]
 
 
 def push_image():

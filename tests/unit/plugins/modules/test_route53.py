@@ -12,7 +12,7 @@ WRITES = {"CreateHostedZone", "DeleteHostedZone", "ChangeResourceRecordSets", "C
 
 
 def writes(api_calls):
-    return [name for name, _ in api_calls if name in WRITES]
+    return [name for name, _params in api_calls if name in WRITES]
 
 
 def make_zone(name="example.com", tags=None):
@@ -45,13 +45,13 @@ class TestHostedZone:
         assert writes(api_calls) == []
 
     def test_create_then_find(self, run_module):
-        result, _ = run_module(route53_hosted_zone, {"name": "example.com", "create": True, "tags": TAGS})
+        result, _failed = run_module(route53_hosted_zone, {"name": "example.com", "create": True, "tags": TAGS})
         assert result["changed"] and result["created"] and result["name_servers"]
-        again, _ = run_module(route53_hosted_zone, {"name": "example.com", "create": True, "tags": TAGS})
+        again, _failed = run_module(route53_hosted_zone, {"name": "example.com", "create": True, "tags": TAGS})
         assert not again["changed"] and again["zone_id"] == result["zone_id"]
 
     def test_create_in_check_mode_writes_nothing(self, run_module, api_calls):
-        result, _ = run_module(route53_hosted_zone, {"name": "example.com", "create": True}, check_mode=True)
+        result, _failed = run_module(route53_hosted_zone, {"name": "example.com", "create": True}, check_mode=True)
         assert result["changed"]
         assert writes(api_calls) == []
 
@@ -73,10 +73,10 @@ class TestHostedZone:
 
     def test_absent_deletes_own_zone_once(self, run_module):
         make_zone(tags=TAGS)
-        result, _ = run_module(route53_hosted_zone, {"name": "example.com", "state": "absent", "tags": TAGS})
+        result, _failed = run_module(route53_hosted_zone, {"name": "example.com", "state": "absent", "tags": TAGS})
         assert result["changed"]
         assert boto3.client("route53").list_hosted_zones()["HostedZones"] == []
-        again, _ = run_module(route53_hosted_zone, {"name": "example.com", "state": "absent", "tags": TAGS})
+        again, _failed = run_module(route53_hosted_zone, {"name": "example.com", "state": "absent", "tags": TAGS})
         assert not again["changed"]
 
 
@@ -97,21 +97,21 @@ class TestAlias:
         assert set(alias_records(zone_id)) == {"A", "AAAA"}
         assert writes(api_calls) == ["ChangeResourceRecordSets"]
         api_calls.clear()
-        again, _ = run_module(route53_alias, dict(ALIAS, zone_id=zone_id))
+        again, _failed = run_module(route53_alias, dict(ALIAS, zone_id=zone_id))
         assert not again["changed"]
         assert writes(api_calls) == []
 
     def test_target_change_is_upserted(self, run_module):
         zone_id = make_zone()
         run_module(route53_alias, dict(ALIAS, zone_id=zone_id))
-        result, _ = run_module(route53_alias, dict(ALIAS, zone_id=zone_id, target_dns_name="d2.cloudfront.net"))
+        result, _failed = run_module(route53_alias, dict(ALIAS, zone_id=zone_id, target_dns_name="d2.cloudfront.net"))
         assert result["changed"]
         assert alias_records(zone_id)["A"]["AliasTarget"]["DNSName"].startswith("d2.cloudfront.net")
 
     def test_check_mode_writes_nothing_and_shows_diff(self, run_module, api_calls):
         zone_id = make_zone()
         api_calls.clear()
-        result, _ = run_module(route53_alias, dict(ALIAS, zone_id=zone_id), check_mode=True, diff=True)
+        result, _failed = run_module(route53_alias, dict(ALIAS, zone_id=zone_id), check_mode=True, diff=True)
         assert result["changed"] and len(result["diff"]["after"]["records"]) == 2
         assert writes(api_calls) == []
         assert alias_records(zone_id) == {}
@@ -122,7 +122,7 @@ class TestAlias:
         result, failed = run_module(route53_alias, {"zone_id": zone_id, "name": "pizza.example.com", "state": "absent"})
         assert not failed and result["changed"]
         assert alias_records(zone_id) == {}
-        again, _ = run_module(route53_alias, {"zone_id": zone_id, "name": "pizza.example.com", "state": "absent"})
+        again, _failed = run_module(route53_alias, {"zone_id": zone_id, "name": "pizza.example.com", "state": "absent"})
         assert not again["changed"]
 
     def test_absent_with_no_zone_is_a_no_op(self, run_module):
