@@ -51,3 +51,22 @@ def records(name: str) -> dict:
     name = name.rstrip(".") + "."
     sets = client("route53").list_resource_record_sets(HostedZoneId=zone_id())["ResourceRecordSets"]
     return {r["Type"]: r for r in sets if r["Name"] == name}
+
+
+def run_playbook(playbook: str, *extra: str):
+    """Run one of the project's playbooks against this scenario's emulator; returns the CompletedProcess."""
+    import subprocess
+
+    return subprocess.run(
+        ["ansible-playbook", "-i", str(ROOT / "inventories/local"), str(ROOT / "playbooks" / playbook), *extra],
+        capture_output=True, text=True, check=False,
+        env={**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_FORCE_COLOR": "0", "NO_COLOR": "1"},
+    )
+
+
+def assert_rejected_before_any_write(playbook: str, variable: str, extra_vars: str):
+    """Bad input fails the play in a check, naming the variable, with nothing changed."""
+    run = run_playbook(playbook, "-e", extra_vars)
+    assert run.returncode != 0, run.stdout[-2000:]
+    assert variable in run.stdout, run.stdout[-2000:]
+    assert "changed=0 " in run.stdout, run.stdout[-2000:]

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from stack import client, env, records, tag_dict
+from stack import assert_rejected_before_any_write, client, env, records, tag_dict
 
 
 def prefix():
@@ -175,3 +175,22 @@ class TestRecords:
         record = records(env()["backend_host"])[record_type]
         assert record["AliasTarget"]["DNSName"].rstrip(".").lower() == load_balancer["lb"]["DNSName"].lower()
         assert record["AliasTarget"]["HostedZoneId"] == load_balancer["lb"]["CanonicalHostedZoneId"]
+
+
+@pytest.mark.parametrize(("variable", "extra_vars"), [
+    ("service_memory", '{"service_cpu": 256, "service_memory": 4096}'),
+    ("service_desired_count", '{"service_desired_count": 5, "service_max_count": 4}'),
+    ("load_balancer_health_check_path", "load_balancer_health_check_path=api/docs"),
+    ("network_subnet_ids", '{"network_create_vpc": false, "network_vpc_id": "vpc-1", "network_subnet_ids": ["subnet-1"]}'),
+    ("service_secrets", '{"service_secrets": {"DB_PASSWORD": "hunter2"}}'),
+])
+def test_bad_input_fails_before_any_write(variable, extra_vars):
+    assert_rejected_before_any_write("backend.yml", variable, extra_vars)
+
+
+def test_a_plain_secret_value_is_never_printed():
+    from stack import run_playbook
+
+    run = run_playbook("backend.yml", "-v", "-e", '{"service_secrets": {"DB_PASSWORD": "hunter2-plain"}}')
+    assert run.returncode != 0
+    assert "hunter2-plain" not in run.stdout + run.stderr

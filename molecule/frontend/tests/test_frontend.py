@@ -5,7 +5,7 @@ import os
 import subprocess
 
 import pytest
-from stack import ROOT, client, env, records, tag_dict, zone_id
+from stack import ROOT, assert_rejected_before_any_write, client, env, records, tag_dict, zone_id
 
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 SECURITY_HEADERS = "67f7725c-6f97-4210-82d7-5512b31e9d03"
@@ -169,3 +169,13 @@ def test_check_mode_shows_exactly_a_changed_setting():
     assert "PriceClass_All" in run.stdout
     config = client("cloudfront", "us-east-1").list_distributions()["DistributionList"]["Items"][0]
     assert config["PriceClass"] == "PriceClass_100"
+
+
+@pytest.mark.parametrize(("variable", "extra_vars"), [
+    ("jwtpizza_domain", "jwtpizza_domain=not_a_domain"),
+    ("bucket_name", "bucket_name=Bad_Bucket..Name"),
+    ("certificate_region", '{"certificate_region": "eu-west-1", "certificate_for_cloudfront": true}'),
+    ("cdn_aliases", '{"cdn_aliases": []}'),
+])
+def test_bad_input_fails_before_any_write(variable, extra_vars):
+    assert_rejected_before_any_write("frontend.yml", variable, extra_vars)
