@@ -348,8 +348,8 @@ class FargateService:
 
     def ensure_present(self):
         """Register the task definition when its owned fields changed, then create or update the service."""
-        missing = [o for o in ("container_name", "image", "subnets", "security_groups") if not self.p[o]]
-        if missing:
+        checking = self.module.check_mode  # then the network and repository may be ones the same run would create
+        if (missing := [o for o in ("container_name", "image", "subnets", "security_groups") if not self.p[o]]) and not checking:
             self.module.fail_json(msg=f"{', '.join(missing)} required with state=present")
         changed, before, after = False, {}, {}
         found = describe_task_definition(self.ecs, self.family)

@@ -1,0 +1,32 @@
+"""site.yml --check --diff on an empty account: it runs through every role and module and writes nothing."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from stack import ROOT, run_playbook
+
+
+@pytest.fixture
+def empty_emulator():
+    """A second, empty emulator beside the scenario's own."""
+    port = str(int(os.environ["EMULATOR_PORT"]) + 50)
+    emulator = [sys.executable, str(ROOT / "tools/emulator.py")]
+    subprocess.run([*emulator, "start", "--port", port], check=True, capture_output=True)
+    previous = os.environ["EMULATOR_PORT"]
+    os.environ["EMULATOR_PORT"] = port
+    try:
+        yield port
+    finally:
+        os.environ["EMULATOR_PORT"] = previous
+        subprocess.run([*emulator, "stop", "--port", port], check=True, capture_output=True)
+
+
+def test_check_mode_on_an_empty_account_writes_nothing(empty_emulator):
+    run = run_playbook("site.yml", "--check", "--diff")
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "changed=0 " not in run.stdout, "a check run on an empty account must report what it would create"
+    report = subprocess.run([sys.executable, str(ROOT / "tools/report.py"), "--leftovers"],
+                            capture_output=True, text=True, check=False, env=os.environ)
+    assert report.returncode == 0, report.stdout
