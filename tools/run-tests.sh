@@ -28,6 +28,18 @@ run() {
   fi
 }
 
+# ansible-doc must render every module and every role of the collection.
+docs_render() {
+  local name rc=0
+  for name in $(ls plugins/modules | sed -n 's/\.py$//p'); do
+    ansible-doc "jwtpizza.cloud.$name" >/dev/null || { echo "ansible-doc failed: module $name"; rc=1; }
+  done
+  for name in $(ls roles); do
+    ansible-doc -t role "jwtpizza.cloud.$name" >/dev/null || { echo "ansible-doc failed: role $name"; rc=1; }
+  done
+  return $rc
+}
+
 molecule_scenarios() {
   local s rc=0
   for s in $(ls molecule); do
@@ -43,6 +55,7 @@ for gate in "${gates[@]}"; do
       run ruff ruff check --no-cache plugins tests tools
       run yamllint yamllint --strict .
       run ansible-lint ansible-lint --offline
+      run ansible-doc docs_render
       ;;
     sanity) run sanity tools/sanity.sh ;;
     unit) run unit pytest -q tests/unit ;;
