@@ -28,14 +28,19 @@ run() {
   fi
 }
 
-# ansible-doc must render every module and every role of the collection.
+# ansible-doc must render every module and every role of the collection (it exits 0 even when it
+# cannot, so its output is checked).
 docs_render() {
-  local name rc=0
+  local name out rc=0
   for name in $(ls plugins/modules | sed -n 's/\.py$//p'); do
-    ansible-doc "jwtpizza.cloud.$name" >/dev/null || { echo "ansible-doc failed: module $name"; rc=1; }
+    out=$(ansible-doc "jwtpizza.cloud.$name" 2>&1)
+    grep -q "MODULE .*jwtpizza.cloud.$name" <<<"$out" && ! grep -qE "ERROR|WARNING" <<<"$out" \
+      || { echo "ansible-doc failed for module $name:"; echo "$out" | head -5; rc=1; }
   done
   for name in $(ls roles); do
-    ansible-doc -t role "jwtpizza.cloud.$name" >/dev/null || { echo "ansible-doc failed: role $name"; rc=1; }
+    out=$(ansible-doc -t role "jwtpizza.cloud.$name" 2>&1)
+    grep -q "ENTRY POINT: .*main" <<<"$out" && ! grep -qE "ERROR|WARNING" <<<"$out" \
+      || { echo "ansible-doc failed for role $name:"; echo "$out" | head -5; rc=1; }
   done
   return $rc
 }
