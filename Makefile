@@ -44,9 +44,10 @@ demo: emulator ## Build the whole stack in the emulator and show what was built
 	ansible-playbook playbooks/site.yml
 	$(VENV)/bin/python tools/report.py
 
-demo-down: setup ## Tear the demo stack down and stop the emulator
-	$(VENV)/bin/python tools/emulator.py status >/dev/null && ansible-playbook playbooks/teardown.yml || true
-	$(VENV)/bin/python tools/emulator.py stop
+demo-down: setup ## Tear the demo stack down, prove nothing is left, stop the emulator
+	@rc=0; if $(VENV)/bin/python tools/emulator.py status >/dev/null; then \
+	  ansible-playbook playbooks/teardown.yml && $(VENV)/bin/python tools/report.py --leftovers || rc=$$?; \
+	fi; $(VENV)/bin/python tools/emulator.py stop; exit $$rc
 
 test: setup ## Run every gate: lint, sanity, unit, actionlint, molecule
 	tools/run-tests.sh

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import EndpointConnectionError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -137,6 +138,35 @@ class Finder:
         return found
 
 
+def summary(finder: Finder, env: dict) -> list[str]:
+    """The stack as a user sees it: the two sites and where CI deploys to."""
+    prefix, domain = finder.prefix, env["jwtpizza_domain"]
+    lines = []
+    cloudfront = finder.client("cloudfront", "us-east-1")
+    dists = [d for d in cloudfront.list_distributions()["DistributionList"].get("Items", []) or []
+             if d["Comment"] == f"{prefix}-frontend"]
+    for dist in dists:
+        lines.append(f"frontend  https://pizza.{domain} -> CloudFront {dist['DomainName']} "
+                     f"(distribution {dist['Id']}, {dist['Status']})")
+        lines.append(f"          deploy: aws s3 sync dist/ s3://{prefix}-frontend-{domain.replace('.', '-')} "
+                     f"&& invalidate /* on {dist['Id']}")
+    try:
+        lbs = finder.client("elbv2").describe_load_balancers(Names=[f"{prefix}-alb"])["LoadBalancers"]
+    except finder.client("elbv2").exceptions.LoadBalancerNotFoundException:
+        lbs = []
+    for lb in lbs:
+        lines.append(f"backend   https://pizza-service.{domain} -> load balancer {lb['DNSName']}")
+    ecs = finder.client("ecs")
+    services = ecs.describe_services(cluster=f"{prefix}-cluster", services=[f"{prefix}-service"])["services"]
+    for svc in (s for s in services if s["status"] == "ACTIVE"):
+        repo = finder.client("ecr").describe_repositories(repositoryNames=[f"{prefix}-service"])["repositories"][0]
+        lines.append(f"          service {svc['serviceName']} on {prefix}-cluster: desired {svc['desiredCount']}, "
+                     f"running {svc['runningCount']}")
+        lines.append(f"          deploy: push an image to {repo['repositoryUri']}, then roll the service"
+                     + (" (no image yet: the first deploy starts the first task)" if svc["desiredCount"] == 0 else ""))
+    return lines
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--inventory", default=str(ROOT / "inventories/local"))
@@ -158,11 +188,17 @@ def main() -> int:
         {"Project": project, "Environment": environment},
         env["jwtpizza_domain"],
     )
-    found = {"tagged resources": finder.tagged(), **finder.by_name()}
+    try:
+        found = {"tagged resources": finder.tagged(), **finder.by_name()}
+    except EndpointConnectionError:
+        print(f"cannot reach {endpoint or 'AWS'}: is the emulator running? (make emulator)", file=sys.stderr)
+        return 2
     total = sum(len(v) for v in found.values())
     if args.json:
         print(json.dumps(found, indent=2))
     else:
+        if not args.leftovers and total:
+            print("\n".join(summary(finder, env)) + "\n")
         title = "Left over after teardown" if args.leftovers else "The stack holds"
         print(f"{title} ({project}-{environment}, {endpoint or 'AWS'}): {total} resource(s)")
         for kind, items in found.items():

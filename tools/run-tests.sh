@@ -13,8 +13,17 @@ gates=("$@")
 [ ${#gates[@]} -gt 0 ] || gates=(lint sanity unit actionlint molecule)
 passed=0 failed=0 failures=()
 
-# Whatever happens (Ctrl-C, a failing gate, a killed molecule run), stop every emulator this run started.
-trap 'python tools/emulator.py stop --all >/dev/null 2>&1' EXIT
+# Whatever happens (Ctrl-C, a failing gate, a killed molecule run), stop every emulator this run started,
+# and only those: a developer's own emulator (make emulator / make demo) keeps running.
+running_ports() { local pid; for pid in .emulator/*/pid; do [ -f "$pid" ] && basename "$(dirname "$pid")"; done; }
+ports_before=" $(running_ports | tr '\n' ' ') "
+stop_new_emulators() {
+  local port
+  for port in $(running_ports); do
+    [[ "$ports_before" == *" $port "* ]] || python tools/emulator.py stop --port "$port" >/dev/null 2>&1
+  done
+}
+trap stop_new_emulators EXIT
 trap 'exit 130' INT TERM
 
 run() {
