@@ -1,12 +1,16 @@
-"""Shared fixtures of the unit tests: an in-process moto account, a module runner, an API call recorder."""
+"""Shared fixtures of the unit tests: an in-process moto account, a module runner, an API call recorder, Stubber clients."""
 
 from __future__ import annotations
 
+import boto3
 import botocore.client
 import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
+from botocore.stub import Stubber
 from moto import mock_aws
+
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
 
 REGION = "us-east-1"
 
@@ -21,24 +25,35 @@ class ModuleExit(Exception):
 
 
 @pytest.fixture
-def moto_aws(monkeypatch):
-    """An empty in-process AWS account (moto) reached through the default credential chain."""
+def aws_region():
+    """The region of the dummy account; a test file defines its own `aws_region` fixture to work in another."""
+    return REGION
+
+
+@pytest.fixture
+def aws_env(monkeypatch, aws_region):
+    """Dummy credentials and a region in the environment, no endpoint override nor profile: nothing reaches a real account."""
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": REGION,
-        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": aws_region,
+        "AWS_DEFAULT_REGION": aws_region,
     }.items():
         monkeypatch.setenv(name, value)
     for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def moto_aws(aws_env):
+    """An empty in-process AWS account (moto) reached through the default credential chain."""
     with mock_aws():
         yield
 
 
 @pytest.fixture
-def run_module(monkeypatch):
-    """run_module(module, args, check_mode=False, diff=False) -> (result, failed)."""
+def module_exit(monkeypatch):
+    """module_exit(module, args, check_mode=False) -> ModuleExit: how module.main() ended, with .result and .failed."""
 
     def exit_json(self, **kwargs):
         raise ModuleExit(kwargs, failed=False)
@@ -49,11 +64,24 @@ def run_module(monkeypatch):
     monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
     monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
 
-    def run(module, args, check_mode=False, diff=False):
-        args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+    def run(module, args, check_mode=False):
+        args = dict(args)
+        if check_mode:
+            args["_ansible_check_mode"] = True
         with patch_module_args(args), pytest.raises(ModuleExit) as raised:
             module.main()
-        return raised.value.result, raised.value.failed
+        return raised.value
+
+    return run
+
+
+@pytest.fixture
+def run_module(module_exit):
+    """run_module(module, args, check_mode=False, diff=False) -> (result, failed)."""
+
+    def run(module, args, check_mode=False, diff=False):
+        ended = module_exit(module, dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff))
+        return ended.result, ended.failed
 
     return run
 
@@ -70,3 +98,22 @@ def api_calls(monkeypatch):
 
     monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", record)
     return made
+
+
+@pytest.fixture
+def stubbed_clients(aws_env, monkeypatch):
+    """stubbed_clients(*services) -> {service: active Stubber}: the module's clients answer from these, never from AWS.
+
+    For what moto drops: add the expected requests and their responses to the Stubbers, run the module,
+    then assert_no_pending_responses() on each.
+    """
+
+    def stub(*services):
+        clients = {service: boto3.client(service) for service in services}
+        monkeypatch.setattr(JwtPizzaModule, "client", lambda self, name, **kwargs: clients[name])
+        stubs = {service: Stubber(client) for service, client in clients.items()}
+        for stubber in stubs.values():
+            stubber.activate()
+        return stubs
+
+    return stub

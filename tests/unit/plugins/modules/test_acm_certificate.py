@@ -8,23 +8,15 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import boto3
-import botocore.client
 import pytest
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
-from moto import mock_aws
 from moto import settings as moto_settings
 from moto.acm.models import acm_backends
 
-try:
-    from ansible_collections.jwtpizza.cloud.plugins.modules import acm_certificate
-except ImportError:  # plain pytest from the checkout: the collection is linked under .venv/collections
-    sys.path.insert(0, str(Path(__file__).resolve().parents[4] / ".venv" / "collections"))
-    from ansible_collections.jwtpizza.cloud.plugins.modules import acm_certificate
+from ansible_collections.jwtpizza.cloud.plugins.modules import acm_certificate
 
+pytestmark = pytest.mark.usefixtures("moto_aws")
 REGION = "us-east-1"
 DOMAIN = "pizza.example.com"
 TAGS = {"Project": "jwt-pizza", "Environment": "dev", "Owner": "team"}
@@ -38,71 +30,26 @@ WRITES = {
 }
 
 
-class Exit(Exception):
-    def __init__(self, result, failed):
-        super().__init__(result)
-        self.result = result
-        self.failed = failed
-
-
-@pytest.fixture(autouse=True)
-def aws(monkeypatch):
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": REGION,
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-
-    def exit_json(self, **kwargs):
-        raise Exit(kwargs, failed=False)
-
-    def fail_json(self, **kwargs):
-        raise Exit(kwargs, failed=True)
-
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-    with mock_aws():
-        yield
-
-
 @pytest.fixture
-def calls(monkeypatch):
-    """Every AWS operation the module makes, as (name, params)."""
-    made = []
-    original = botocore.client.BaseClient._make_api_call
-
-    def record(self, operation, params):
-        made.append((operation, params))
-        return original(self, operation, params)
-
-    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", record)
-    return made
-
-
-@pytest.fixture
-def zone_id():
+def zone_id(moto_aws):
     zone = boto3.client("route53").create_hosted_zone(Name="example.com", CallerReference="unit")
     return zone["HostedZone"]["Id"].split("/")[-1]
 
 
-def writes(calls):
-    return [name for name, _params in calls if name in WRITES]
+@pytest.fixture
+def run(module_exit):
+    """run(**args) -> ModuleExit: acm_certificate run with exactly these arguments."""
+    return lambda **args: module_exit(acm_certificate, args)
 
 
-def run(**args):
-    with patch_module_args(args), pytest.raises(Exit) as exc:
-        acm_certificate.main()
-    return exc.value
+@pytest.fixture
+def present(run):
+    """present(zone_id, **extra) -> ModuleExit: the certificate of DOMAIN validated in zone_id, TAGS unless extra says otherwise."""
+    return lambda zone_id, **extra: run(**{"domain_name": DOMAIN, "hosted_zone_id": zone_id, "tags": dict(TAGS), **extra})
 
 
-def present(zone_id, **extra):
-    args = {"domain_name": DOMAIN, "hosted_zone_id": zone_id, "tags": dict(TAGS)}
-    args.update(extra)
-    return run(**args)
+def writes(api_calls):
+    return [name for name, _params in api_calls if name in WRITES]
 
 
 def zone_cnames(zone_id):
@@ -114,14 +61,14 @@ def certificates():
     return boto3.client("acm").list_certificates()["CertificateSummaryList"]
 
 
-def test_new_request_writes_tags_token_and_records(zone_id, calls):
+def test_new_request_writes_tags_token_and_records(zone_id, api_calls, present):
     out = present(zone_id)
     assert not out.failed, out.result
     cert = out.result["certificate"]
     assert out.result["changed"] is True
     assert cert["status"] == "PENDING_VALIDATION"
     assert cert["tags"] == {**TAGS, "ManagedBy": "jwtpizza.cloud"}
-    requests = [params for name, params in calls if name == "RequestCertificate"]
+    requests = [params for name, params in api_calls if name == "RequestCertificate"]
     assert len(requests) == 1
     assert requests[0]["ValidationMethod"] == "DNS"
     assert {t["Key"]: t["Value"] for t in requests[0]["Tags"]}["ManagedBy"] == "jwtpizza.cloud"
@@ -131,24 +78,24 @@ def test_new_request_writes_tags_token_and_records(zone_id, calls):
     assert zone_cnames(zone_id) == {record["name"]: [record["value"]]}
 
 
-def test_second_run_reuses_certificate_and_writes_nothing(zone_id, calls):
+def test_second_run_reuses_certificate_and_writes_nothing(zone_id, api_calls, present):
     first = present(zone_id, subject_alternative_names=["www.pizza.example.com"])
-    del calls[:]
+    del api_calls[:]
     second = present(zone_id, subject_alternative_names=["www.pizza.example.com", DOMAIN])
     assert second.result["changed"] is False
     assert second.result["certificate"]["arn"] == first.result["certificate"]["arn"]
-    assert writes(calls) == []
+    assert writes(api_calls) == []
     assert len(certificates()) == 1
 
 
-def test_wildcard_and_apex_share_one_record(zone_id, calls):
+def test_wildcard_and_apex_share_one_record(zone_id, api_calls, present):
     out = present(zone_id, domain_name="example.com", subject_alternative_names=["*.example.com"])
     assert len(out.result["certificate"]["validation_records"]) == 1
-    [change] = [params for name, params in calls if name == "ChangeResourceRecordSets"]
+    [change] = [params for name, params in api_calls if name == "ChangeResourceRecordSets"]
     assert len(change["ChangeBatch"]["Changes"]) == 1
 
 
-def test_other_environment_is_another_certificate(zone_id):
+def test_other_environment_is_another_certificate(zone_id, present):
     first = present(zone_id)
     other = present(zone_id, tags={**TAGS, "Environment": "prod"})
     assert other.result["changed"] is True
@@ -156,20 +103,20 @@ def test_other_environment_is_another_certificate(zone_id):
     assert len(certificates()) == 2
 
 
-def test_tag_drift_is_corrected_without_new_request(zone_id, calls):
+def test_tag_drift_is_corrected_without_new_request(zone_id, api_calls, present):
     first = present(zone_id)
-    del calls[:]
+    del api_calls[:]
     out = present(zone_id, tags={**TAGS, "Owner": "other"})
     assert out.result["changed"] is True
     assert out.result["certificate"]["arn"] == first.result["certificate"]["arn"]
     assert out.result["certificate"]["tags"]["Owner"] == "other"
-    assert writes(calls) == ["RemoveTagsFromCertificate", "AddTagsToCertificate"] or writes(calls) == [
+    assert writes(api_calls) == ["RemoveTagsFromCertificate", "AddTagsToCertificate"] or writes(api_calls) == [
         "AddTagsToCertificate"
     ]
-    assert "RequestCertificate" not in writes(calls)
+    assert "RequestCertificate" not in writes(api_calls)
 
 
-def test_killed_run_does_not_duplicate(zone_id, monkeypatch):
+def test_killed_run_does_not_duplicate(zone_id, monkeypatch, present):
     first = present(zone_id)
     # The next run does not see the certificate (as if the first died before ACM listed it):
     # the idempotency token still brings back the same one.
@@ -179,7 +126,7 @@ def test_killed_run_does_not_duplicate(zone_id, monkeypatch):
     assert len(certificates()) == 1
 
 
-def test_existing_record_with_other_value_is_replaced(zone_id):
+def test_existing_record_with_other_value_is_replaced(zone_id, present):
     out = present(zone_id)
     record = out.result["certificate"]["validation_records"][0]
     boto3.client("route53").change_resource_record_sets(
@@ -192,7 +139,7 @@ def test_existing_record_with_other_value_is_replaced(zone_id):
     assert zone_cnames(zone_id)[record["name"]] == [record["value"]]
 
 
-def test_wait_until_issued(zone_id, monkeypatch):
+def test_wait_until_issued(zone_id, monkeypatch, present):
     monkeypatch.setattr(moto_settings, "ACM_VALIDATION_WAIT", 0)
     monkeypatch.setattr(acm_certificate.CertificateManager, "sleep", staticmethod(lambda seconds: None))
     out = present(zone_id, wait=True)
@@ -200,7 +147,7 @@ def test_wait_until_issued(zone_id, monkeypatch):
     assert out.result["certificate"]["status"] == "ISSUED"
 
 
-def test_wait_timeout_names_status_and_name_servers(zone_id, monkeypatch):
+def test_wait_timeout_names_status_and_name_servers(zone_id, monkeypatch, present):
     monkeypatch.setattr(moto_settings, "ACM_VALIDATION_WAIT", 3600)
     monkeypatch.setitem(sys.modules, "dns", None)  # dnspython unavailable: delegation cannot be checked
     now = [0.0]
@@ -228,19 +175,19 @@ def live_load_balancer():
         "LoadBalancerArn"]
 
 
-def test_delete_refused_while_in_use(zone_id, calls):
+def test_delete_refused_while_in_use(zone_id, api_calls, present, run):
     arn = present(zone_id).result["certificate"]["arn"]
     lb_arn = live_load_balancer()
     acm_backends["123456789012"][REGION].set_certificate_in_use_by(arn, lb_arn)
-    del calls[:]
+    del api_calls[:]
     out = run(domain_name=DOMAIN, hosted_zone_id=zone_id, tags=dict(TAGS), state="absent")
     assert out.failed
     assert lb_arn in out.result["msg"] and arn in out.result["msg"]
-    assert writes(calls) == []
+    assert writes(api_calls) == []
     assert len(certificates()) == 1 and zone_cnames(zone_id)
 
 
-def test_delete_ignores_users_that_no_longer_exist(zone_id):
+def test_delete_ignores_users_that_no_longer_exist(zone_id, present, run):
     """InUseBy lags behind a deleted load balancer (and never clears in the emulator): a stale user does not block."""
     arn = present(zone_id).result["certificate"]["arn"]
     acm_backends["123456789012"][REGION].set_certificate_in_use_by(arn, LB_ARN)
@@ -249,19 +196,19 @@ def test_delete_ignores_users_that_no_longer_exist(zone_id):
     assert certificates() == []
 
 
-def test_delete_removes_certificate_and_records_then_nothing(zone_id, calls):
+def test_delete_removes_certificate_and_records_then_nothing(zone_id, api_calls, present, run):
     present(zone_id)
     out = run(domain_name=DOMAIN, hosted_zone_id=zone_id, tags=dict(TAGS), state="absent")
     assert out.result["changed"] is True
     assert certificates() == []
     assert zone_cnames(zone_id) == {}
-    del calls[:]
+    del api_calls[:]
     again = run(domain_name=DOMAIN, hosted_zone_id=zone_id, tags=dict(TAGS), state="absent")
     assert again.result["changed"] is False
-    assert writes(calls) == []
+    assert writes(api_calls) == []
 
 
-def test_delete_keeps_record_whose_value_changed(zone_id):
+def test_delete_keeps_record_whose_value_changed(zone_id, present, run):
     record = present(zone_id).result["certificate"]["validation_records"][0]
     boto3.client("route53").change_resource_record_sets(
         HostedZoneId=zone_id,
@@ -274,7 +221,7 @@ def test_delete_keeps_record_whose_value_changed(zone_id):
     assert zone_cnames(zone_id) == {record["name"]: ["other.example.net."]}
 
 
-def test_delete_tolerates_missing_zone(zone_id):
+def test_delete_tolerates_missing_zone(zone_id, present, run):
     present(zone_id)
     route53 = boto3.client("route53")
     for name, values in zone_cnames(zone_id).items():
@@ -286,29 +233,29 @@ def test_delete_tolerates_missing_zone(zone_id):
     assert certificates() == []
 
 
-def test_check_mode_makes_no_writes(zone_id, calls):
+def test_check_mode_makes_no_writes(zone_id, api_calls, present, run):
     out = present(zone_id, _ansible_check_mode=True, _ansible_diff=True)
     assert out.result["changed"] is True
     assert out.result["diff"]["before"] == {}
     assert out.result["diff"]["after"]["domain_name"] == DOMAIN
-    assert writes(calls) == []
+    assert writes(api_calls) == []
     assert certificates() == []
 
     present(zone_id)
-    del calls[:]
+    del api_calls[:]
     out = present(zone_id, tags={**TAGS, "Owner": "other"}, _ansible_check_mode=True, _ansible_diff=True)
     assert out.result["changed"] is True
     assert out.result["diff"]["before"]["tags"]["Owner"] == "team"
     assert out.result["diff"]["after"]["tags"]["Owner"] == "other"
-    assert writes(calls) == []
+    assert writes(api_calls) == []
 
     out = run(domain_name=DOMAIN, hosted_zone_id=zone_id, tags=dict(TAGS), state="absent", _ansible_check_mode=True)
     assert out.result["changed"] is True
-    assert writes(calls) == []
+    assert writes(api_calls) == []
     assert len(certificates()) == 1 and zone_cnames(zone_id)
 
 
-def test_managed_by_cannot_be_overridden(zone_id):
+def test_managed_by_cannot_be_overridden(zone_id, present):
     out = present(zone_id, tags={"ManagedBy": "someone-else"})
     assert out.failed and "ManagedBy" in out.result["msg"]
 

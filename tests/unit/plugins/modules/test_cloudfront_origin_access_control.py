@@ -7,83 +7,30 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import boto3
-import botocore.client
 import pytest
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
-from moto import mock_aws
 
-try:
-    from ansible_collections.jwtpizza.cloud.plugins.modules import cloudfront_origin_access_control as oac_module
-except ImportError:  # plain pytest from the checkout: the collection is linked under .venv/collections
-    sys.path.insert(0, str(Path(__file__).resolve().parents[4] / ".venv" / "collections"))
-    from ansible_collections.jwtpizza.cloud.plugins.modules import cloudfront_origin_access_control as oac_module
+from ansible_collections.jwtpizza.cloud.plugins.modules import cloudfront_origin_access_control as oac_module
 
+pytestmark = pytest.mark.usefixtures("moto_aws")
 REGION = "us-east-1"
 WRITES = {"CreateOriginAccessControl", "UpdateOriginAccessControl", "DeleteOriginAccessControl"}
 
 
-class Exit(Exception):
-    def __init__(self, result, failed):
-        super().__init__(result)
-        self.result = result
-        self.failed = failed
-
-
-@pytest.fixture(autouse=True)
-def aws(monkeypatch):
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": REGION,
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-
-    def exit_json(self, **kwargs):
-        raise Exit(kwargs, failed=False)
-
-    def fail_json(self, **kwargs):
-        raise Exit(kwargs, failed=True)
-
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-    with mock_aws():
-        yield
-
-
 @pytest.fixture
-def calls(monkeypatch):
-    """Every AWS operation the module makes, as (name, params)."""
-    made = []
-    original = botocore.client.BaseClient._make_api_call
+def run(module_exit):
+    """run(check_mode=False, **args) -> the result of the origin access control "site-oac"; the run must succeed."""
 
-    def record(self, operation, params):
-        made.append((operation, params))
-        return original(self, operation, params)
+    def run_oac(check_mode=False, **args):
+        ended = module_exit(oac_module, dict({"name": "site-oac"}, **args), check_mode=check_mode)
+        assert not ended.failed, ended.result
+        return ended.result
 
-    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", record)
-    return made
+    return run_oac
 
 
-def run(check_mode=False, **args):
-    args = dict({"name": "site-oac"}, **args)
-    if check_mode:
-        args["_ansible_check_mode"] = True
-    with patch_module_args(args), pytest.raises(Exit) as exc:
-        oac_module.main()
-    assert not exc.value.failed, exc.value.result
-    return exc.value.result
-
-
-def writes(calls):
-    return [call[0] for call in calls if call[0] in WRITES]
+def writes(api_calls):
+    return [name for name, _params in api_calls if name in WRITES]
 
 
 def listed():
@@ -91,7 +38,7 @@ def listed():
     return client.list_origin_access_controls()["OriginAccessControlList"].get("Items") or []
 
 
-def test_create_then_rerun_changes_nothing(calls):
+def test_create_then_rerun_changes_nothing(api_calls, run):
     first = run(description="frontend")
     assert first["changed"] is True
     oac = first["origin_access_control"]
@@ -99,14 +46,14 @@ def test_create_then_rerun_changes_nothing(calls):
     assert (oac["origin_type"], oac["signing_behavior"], oac["signing_protocol"]) == ("s3", "always", "sigv4")
     assert [x["Id"] for x in listed()] == [oac["id"]]
 
-    calls.clear()
+    api_calls.clear()
     second = run(description="frontend")
     assert second["changed"] is False
     assert second["origin_access_control"]["id"] == oac["id"]
-    assert writes(calls) == []
+    assert writes(api_calls) == []
 
 
-def test_missing_description_in_read_is_not_drift(calls):
+def test_missing_description_in_read_is_not_drift(api_calls, run):
     # moto omits a description never set from its reads; the real API returns "".
     boto3.client("cloudfront", region_name=REGION).create_origin_access_control(
         OriginAccessControlConfig={
@@ -117,55 +64,55 @@ def test_missing_description_in_read_is_not_drift(calls):
         }
     )
     assert "Description" not in listed()[0]
-    calls.clear()
+    api_calls.clear()
     assert run(description="")["changed"] is False
     assert run()["changed"] is False
-    assert writes(calls) == []
+    assert writes(api_calls) == []
 
 
-def test_single_field_change_updates_with_etag(calls):
+def test_single_field_change_updates_with_etag(api_calls, run):
     oac_id = run(description="frontend")["origin_access_control"]["id"]
-    calls.clear()
+    api_calls.clear()
     result = run(description="frontend", signing_behavior="no-override")
     assert result["changed"] is True
     assert result["diff"]["before"]["signing_behavior"] == "always"
     assert result["diff"]["after"]["signing_behavior"] == "no-override"
     changed_keys = {k for k in result["diff"]["after"] if result["diff"]["after"][k] != result["diff"]["before"][k]}
     assert changed_keys == {"signing_behavior"}
-    updates = [params for name, params in calls if name == "UpdateOriginAccessControl"]
+    updates = [params for name, params in api_calls if name == "UpdateOriginAccessControl"]
     assert len(updates) == 1
     assert updates[0]["Id"] == oac_id and updates[0]["IfMatch"]
     assert updates[0]["OriginAccessControlConfig"]["Description"] == "frontend"
     assert listed()[0]["SigningBehavior"] == "no-override"
 
 
-def test_check_mode_writes_nothing(calls):
+def test_check_mode_writes_nothing(api_calls, run):
     result = run(check_mode=True, description="frontend")
     assert result["changed"] is True
     assert result["diff"]["after"]["name"] == "site-oac"
-    assert writes(calls) == [] and listed() == []
+    assert writes(api_calls) == [] and listed() == []
 
     run(description="frontend")
-    calls.clear()
+    api_calls.clear()
     assert run(check_mode=True, description="changed")["changed"] is True
     assert run(check_mode=True, state="absent")["changed"] is True
-    assert writes(calls) == []
+    assert writes(api_calls) == []
     assert listed()[0]["Description"] == "frontend"
 
 
-def test_absent_deletes_then_is_a_no_op(calls):
+def test_absent_deletes_then_is_a_no_op(api_calls, run):
     run()
-    calls.clear()
+    api_calls.clear()
     assert run(state="absent")["changed"] is True
-    deletes = [params for name, params in calls if name == "DeleteOriginAccessControl"]
+    deletes = [params for name, params in api_calls if name == "DeleteOriginAccessControl"]
     assert len(deletes) == 1 and deletes[0]["IfMatch"]
     assert listed() == []
-    calls.clear()
+    api_calls.clear()
     assert run(state="absent")["changed"] is False
-    assert writes(calls) == []
+    assert writes(api_calls) == []
 
 
-def test_finds_by_name_among_others():
+def test_finds_by_name_among_others(run):
     client = boto3.client("cloudfront", region_name=REGION)
     for name in ("other-a", "other-b"):
         client.create_origin_access_control(

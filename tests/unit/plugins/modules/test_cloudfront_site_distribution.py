@@ -8,24 +8,15 @@
 from __future__ import annotations
 
 import copy
-import sys
-from pathlib import Path
 
 import boto3
-import botocore.client
 import pytest
-from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
-from moto import mock_aws
 
-try:
-    from ansible_collections.jwtpizza.cloud.plugins.module_utils import _cloudfront as cf
-    from ansible_collections.jwtpizza.cloud.plugins.modules import cloudfront_site_distribution as dist_module
-except ImportError:  # plain pytest from the checkout: the collection is linked under .venv/collections
-    sys.path.insert(0, str(Path(__file__).resolve().parents[4] / ".venv" / "collections"))
-    from ansible_collections.jwtpizza.cloud.plugins.module_utils import _cloudfront as cf
-    from ansible_collections.jwtpizza.cloud.plugins.modules import cloudfront_site_distribution as dist_module
+from ansible_collections.jwtpizza.cloud.plugins.module_utils import _cloudfront as cf
+from ansible_collections.jwtpizza.cloud.plugins.modules import cloudfront_site_distribution as dist_module
 
+pytestmark = pytest.mark.usefixtures("moto_aws")
 REGION = "us-east-1"
 NAME = "jwtpizza-dev-frontend"
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
@@ -47,69 +38,32 @@ WRITES = {
 }
 
 
-class Exit(Exception):
-    def __init__(self, result, failed):
-        super().__init__(result)
-        self.result = result
-        self.failed = failed
-
-
 class Killed(Exception):
     """The module process 'dies' right after a call succeeded."""
 
 
 @pytest.fixture(autouse=True)
-def aws(monkeypatch):
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": REGION,
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-
-    def exit_json(self, **kwargs):
-        raise Exit(kwargs, failed=False)
-
-    def fail_json(self, **kwargs):
-        raise Exit(kwargs, failed=True)
-
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-    sleeps = []
-    monkeypatch.setattr(dist_module.SiteDistributionManager, "sleep", staticmethod(sleeps.append))
-    with mock_aws():
-        yield sleeps
-
-
-@pytest.fixture
-def calls(monkeypatch):
-    """Every AWS operation the module makes, as (name, params)."""
+def sleeps(monkeypatch):
+    """The module's waits, recorded instead of slept."""
     made = []
-    original = botocore.client.BaseClient._make_api_call
-
-    def record(self, operation, params):
-        made.append((operation, params))
-        return original(self, operation, params)
-
-    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", record)
+    monkeypatch.setattr(dist_module.SiteDistributionManager, "sleep", staticmethod(made.append))
     return made
 
 
-def run(check_mode=False, expect_failure=False, **args):
-    args = dict(copy.deepcopy(ARGS), **args)
-    if check_mode:
-        args["_ansible_check_mode"] = True
-    with patch_module_args(args), pytest.raises(Exit) as exc:
-        dist_module.main()
-    assert exc.value.failed is expect_failure, exc.value.result
-    return exc.value.result
+@pytest.fixture
+def run(module_exit):
+    """run(check_mode=False, expect_failure=False, **args) -> the result of the distribution ARGS updated with args."""
+
+    def run_distribution(check_mode=False, expect_failure=False, **args):
+        ended = module_exit(dist_module, dict(copy.deepcopy(ARGS), **args), check_mode=check_mode)
+        assert ended.failed is expect_failure, ended.result
+        return ended.result
+
+    return run_distribution
 
 
-def writes(calls):
-    return [call[0] for call in calls if call[0] in WRITES]
+def writes(api_calls):
+    return [name for name, _params in api_calls if name in WRITES]
 
 
 def client():
@@ -120,7 +74,7 @@ def distributions():
     return client().list_distributions()["DistributionList"].get("Items") or []
 
 
-def test_create_sets_every_owned_field(calls):
+def test_create_sets_every_owned_field(api_calls, run):
     result = run()
     assert result["changed"] is True
     dist = result["distribution"]
@@ -128,9 +82,9 @@ def test_create_sets_every_owned_field(calls):
     assert dist["hosted_zone_id"] == "Z2FDTNDATAQYW2" and dist["etag"]
     assert dist["caller_reference"] == "jwtpizza.cloud/" + NAME
     assert dist["tags"] == {"Name": NAME, "Project": "jwtpizza"}
-    assert writes(calls) == ["CreateDistributionWithTags"]
+    assert writes(api_calls) == ["CreateDistributionWithTags"]
 
-    sent = next(p for n, p in calls if n == "CreateDistributionWithTags")["DistributionConfigWithTags"]
+    sent = next(p for n, p in api_calls if n == "CreateDistributionWithTags")["DistributionConfigWithTags"]
     config = sent["DistributionConfig"]
     assert config["Origins"]["Items"][0]["OriginAccessControlId"] == "E2QWRUHAPOMQZL"
     assert config["ViewerCertificate"] == {
@@ -152,25 +106,25 @@ def test_create_sets_every_owned_field(calls):
     assert len(distributions()) == 1
 
 
-def test_rerun_makes_no_write(calls):
+def test_rerun_makes_no_write(api_calls, run):
     first = run()["distribution"]
-    calls.clear()
+    api_calls.clear()
     second = run()
     assert second["changed"] is False
     assert second["distribution"]["id"] == first["id"]
-    assert writes(calls) == []
+    assert writes(api_calls) == []
 
 
-def test_single_field_change_is_detected_and_patched(calls):
+def test_single_field_change_is_detected_and_patched(api_calls, run):
     run()
-    calls.clear()
+    api_calls.clear()
     result = run(price_class="PriceClass_All")
     assert result["changed"] is True
     before, after = result["diff"]["before"], result["diff"]["after"]
     assert {k for k in after if after[k] != before.get(k)} == {"price_class"}
     assert (before["price_class"], after["price_class"]) == ("PriceClass_100", "PriceClass_All")
-    updates = [p for n, p in calls if n == "UpdateDistribution"]
-    assert writes(calls) == ["UpdateDistribution"]
+    updates = [p for n, p in api_calls if n == "UpdateDistribution"]
+    assert writes(api_calls) == ["UpdateDistribution"]
     config = updates[0]["DistributionConfig"]
     assert updates[0]["IfMatch"]
     assert config["PriceClass"] == "PriceClass_All"
@@ -182,9 +136,9 @@ def test_single_field_change_is_detected_and_patched(calls):
     assert config["ViewerCertificate"]["CloudFrontDefaultCertificate"] is False
     assert config["CallerReference"] == "jwtpizza.cloud/" + NAME
     assert distributions()[0]["PriceClass"] == "PriceClass_All"
-    calls.clear()
+    api_calls.clear()
     assert run(price_class="PriceClass_All")["changed"] is False
-    assert writes(calls) == []
+    assert writes(api_calls) == []
 
 
 @pytest.mark.parametrize(
@@ -199,19 +153,19 @@ def test_single_field_change_is_detected_and_patched(calls):
         {"enabled": False},
     ],
 )
-def test_other_owned_fields_are_compared(change, calls):
+def test_other_owned_fields_are_compared(change, api_calls, run):
     run()
-    calls.clear()
+    api_calls.clear()
     assert run(**change)["changed"] is True
-    assert writes(calls) == ["UpdateDistribution"]
+    assert writes(api_calls) == ["UpdateDistribution"]
 
 
-def test_tags_are_reconciled_without_touching_the_config(calls):
+def test_tags_are_reconciled_without_touching_the_config(api_calls, run):
     run()
-    calls.clear()
+    api_calls.clear()
     result = run(tags={"Project": "jwtpizza", "Owner": "team"})
     assert result["changed"] is True
-    assert writes(calls) == ["TagResource"]
+    assert writes(api_calls) == ["TagResource"]
     assert result["distribution"]["tags"] == {"Name": NAME, "Project": "jwtpizza", "Owner": "team"}
 
 
@@ -260,7 +214,7 @@ def dist_module_defaults():
     }
 
 
-def test_killed_after_create_is_found_again(monkeypatch, calls):
+def test_killed_after_create_is_found_again(monkeypatch, api_calls, run):
     original = cf.create_distribution
 
     def create_then_die(*args, **kwargs):
@@ -272,25 +226,25 @@ def test_killed_after_create_is_found_again(monkeypatch, calls):
         dist_module.main()
     monkeypatch.setattr(cf, "create_distribution", original)
     assert len(distributions()) == 1
-    calls.clear()
+    api_calls.clear()
     result = run()
     assert result["changed"] is False
-    assert writes(calls) == []
+    assert writes(api_calls) == []
     assert result["distribution"]["id"] == distributions()[0]["Id"]
 
 
-def test_create_clash_with_our_reference_adopts_it(monkeypatch, calls):
+def test_create_clash_with_our_reference_adopts_it(monkeypatch, api_calls, run):
     """The listing missed a distribution created by an interrupted run: CreateDistribution names it."""
     run()
     monkeypatch.setattr(cf, "list_distributions", lambda _client: [])
-    calls.clear()
+    api_calls.clear()
     result = run()
-    assert writes(calls) == ["CreateDistributionWithTags"]  # refused: same caller reference
+    assert writes(api_calls) == ["CreateDistributionWithTags"]  # refused: same caller reference
     assert result["distribution"]["id"] == distributions()[0]["Id"]
     assert len(distributions()) == 1
 
 
-def test_create_clash_with_a_foreign_distribution_uses_next_reference():
+def test_create_clash_with_a_foreign_distribution_uses_next_reference(run):
     config = cf.build_config(cf.desired_view(dict(dist_module_defaults(), **ARGS, comment="x")), cf.caller_reference(NAME))
     config["Comment"] = "someone else"
     client().create_distribution(DistributionConfig=config)
@@ -300,21 +254,21 @@ def test_create_clash_with_a_foreign_distribution_uses_next_reference():
     assert len(distributions()) == 2
 
 
-def test_check_mode_writes_nothing(calls):
+def test_check_mode_writes_nothing(api_calls, run):
     result = run(check_mode=True)
     assert result["changed"] is True and result["diff"]["after"]["price_class"] == "PriceClass_100"
-    assert writes(calls) == [] and distributions() == []
+    assert writes(api_calls) == [] and distributions() == []
     run()
-    calls.clear()
+    api_calls.clear()
     result = run(check_mode=True, price_class="PriceClass_200")
     assert result["changed"] is True
-    assert writes(calls) == []
+    assert writes(api_calls) == []
     assert run(check_mode=True, state="absent")["changed"] is True
-    assert writes(calls) == []
+    assert writes(api_calls) == []
     assert distributions()[0]["PriceClass"] == "PriceClass_100"
 
 
-def test_absent_disables_waits_then_deletes(monkeypatch, calls, aws):
+def test_absent_disables_waits_then_deletes(monkeypatch, api_calls, sleeps, run):
     run()
     original = cf.get_distribution
     polls = []
@@ -327,31 +281,31 @@ def test_absent_disables_waits_then_deletes(monkeypatch, calls, aws):
         return read
 
     monkeypatch.setattr(cf, "get_distribution", in_progress_twice)
-    calls.clear()
+    api_calls.clear()
     result = run(state="absent")
     assert result["changed"] is True
-    assert writes(calls) == ["UpdateDistribution", "DeleteDistribution"]
-    update = next(p for n, p in calls if n == "UpdateDistribution")
+    assert writes(api_calls) == ["UpdateDistribution", "DeleteDistribution"]
+    update = next(p for n, p in api_calls if n == "UpdateDistribution")
     assert update["DistributionConfig"]["Enabled"] is False
-    names = [call[0] for call in calls]
+    names = [call[0] for call in api_calls]
     assert names.index("UpdateDistribution") < names.index("GetDistribution") < names.index("DeleteDistribution")
-    assert names.count("GetDistribution") == 3 and len(aws) == 2  # two InProgress polls, two sleeps
-    assert next(p for n, p in calls if n == "DeleteDistribution")["IfMatch"]
+    assert names.count("GetDistribution") == 3 and len(sleeps) == 2  # two InProgress polls, two sleeps
+    assert next(p for n, p in api_calls if n == "DeleteDistribution")["IfMatch"]
     assert distributions() == []
-    calls.clear()
+    api_calls.clear()
     assert run(state="absent")["changed"] is False
-    assert writes(calls) == []
+    assert writes(api_calls) == []
 
 
-def test_absent_resumes_when_already_disabled(calls):
+def test_absent_resumes_when_already_disabled(api_calls, run):
     run(enabled=False)
-    calls.clear()
+    api_calls.clear()
     assert run(state="absent")["changed"] is True
-    assert writes(calls) == ["DeleteDistribution"]
+    assert writes(api_calls) == ["DeleteDistribution"]
     assert distributions() == []
 
 
-def test_wait_timeout_names_the_status(monkeypatch):
+def test_wait_timeout_names_the_status(monkeypatch, run):
     run()
     original = cf.get_distribution
 
@@ -366,14 +320,14 @@ def test_wait_timeout_names_the_status(monkeypatch):
     assert len(distributions()) == 1
 
 
-def test_present_requires_aliases():
+def test_present_requires_aliases(run):
     result = run(aliases=[], expect_failure=True)
     assert "aliases" in result["msg"]
 
 
-def test_empty_dependencies_fail_a_real_run_but_not_check_mode(calls):
+def test_empty_dependencies_fail_a_real_run_but_not_check_mode(api_calls, run):
     missing = {"certificate_arn": "", "origin_access_control_id": ""}
     result = run(expect_failure=True, **missing)
     assert "certificate_arn" in result["msg"] and "origin_access_control_id" in result["msg"]
     assert run(check_mode=True, **missing)["changed"] is True
-    assert writes(calls) == []
+    assert writes(api_calls) == []
