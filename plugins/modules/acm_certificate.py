@@ -401,7 +401,7 @@ class CertificateManager:
         if not certs:
             return self.result({}, {}, {})
         in_use = {c["CertificateArn"]: users for c in certs if (users := live_users(self.module, c.get("InUseBy", [])))}
-        if in_use:
+        if in_use and not self.module.check_mode:  # a check run has not removed the users it would remove first
             listing = "; ".join(f"{arn} is used by {', '.join(users)}" for arn, users in in_use.items())
             raise JwtPizzaAWSError(message=f"Cannot delete the certificate of {', '.join(self.names)} while it is in use: "
                                            f"{listing}. Remove it from these resources first.")

@@ -30,3 +30,15 @@ def test_check_mode_on_an_empty_account_writes_nothing(empty_emulator):
     report = subprocess.run([sys.executable, str(ROOT / "tools/report.py"), "--leftovers"],
                             capture_output=True, text=True, check=False, env=os.environ)
     assert report.returncode == 0, report.stdout
+
+
+def test_teardown_in_check_mode_removes_nothing():
+    """teardown.yml --check --diff on the built stack: it runs through every role (state absent) and deletes nothing."""
+    before = subprocess.run([sys.executable, str(ROOT / "tools/report.py"), "--json"],
+                            capture_output=True, text=True, check=True, env=os.environ).stdout
+    run = run_playbook("teardown.yml", "--check", "--diff")
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "changed=0 " not in run.stdout, "a check run of teardown must report what it would remove"
+    after = subprocess.run([sys.executable, str(ROOT / "tools/report.py"), "--json"],
+                           capture_output=True, text=True, check=True, env=os.environ).stdout
+    assert after == before

@@ -38,8 +38,8 @@ def zone_id(moto_aws):
 
 @pytest.fixture
 def run(module_exit):
-    """run(**args) -> ModuleExit: acm_certificate run with exactly these arguments."""
-    return lambda **args: module_exit(acm_certificate, args)
+    """run(check_mode=False, **args) -> ModuleExit: acm_certificate run with exactly these arguments."""
+    return lambda check_mode=False, **args: module_exit(acm_certificate, args, check_mode)
 
 
 @pytest.fixture
@@ -183,6 +183,9 @@ def test_delete_refused_while_in_use(zone_id, api_calls, present, run):
     out = run(domain_name=DOMAIN, hosted_zone_id=zone_id, tags=dict(TAGS), state="absent")
     assert out.failed
     assert lb_arn in out.result["msg"] and arn in out.result["msg"]
+    # A check run of teardown.yml has not removed the load balancer it would remove first: it reports the delete.
+    checked = run(domain_name=DOMAIN, hosted_zone_id=zone_id, tags=dict(TAGS), state="absent", check_mode=True)
+    assert not checked.failed and checked.result["changed"] is True
     assert writes(api_calls) == []
     assert len(certificates()) == 1 and zone_cnames(zone_id)
 

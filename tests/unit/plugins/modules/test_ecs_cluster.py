@@ -156,6 +156,10 @@ def test_delete_refuses_while_services_remain(api_calls, run):
     ecs.create_service(cluster=NAME, serviceName="old", taskDefinition="svc", desiredCount=0)
     ecs.delete_service(cluster=NAME, service="old")
     del api_calls[:]
+    # A check run of teardown.yml has not removed the services it would remove first: it reports the delete.
+    checked = run(check_mode=True, state="absent")
+    assert not checked.failed and checked.result["changed"] is True
+    assert writes(api_calls) == []
     out = run(state="absent")
     assert out.failed
     assert "jwt-pizza-dev-service (ACTIVE)" in out.result["msg"]

@@ -70,6 +70,11 @@ class TestHostedZone:
         )
         result, failed = run_module(route53_hosted_zone, {"name": "example.com", "state": "absent", "tags": TAGS})
         assert failed and "www.example.com. A" in result["msg"]
+        # A check run of teardown.yml has not removed the records it would remove first: it reports the delete.
+        checked, failed = run_module(
+            route53_hosted_zone, {"name": "example.com", "state": "absent", "tags": TAGS}, check_mode=True)
+        assert not failed and checked["changed"]
+        assert boto3.client("route53").list_hosted_zones()["HostedZones"]
 
     def test_absent_deletes_own_zone_once(self, run_module):
         make_zone(tags=TAGS)
