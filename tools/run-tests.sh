@@ -24,13 +24,18 @@ stop_new_emulators() {
   done
 }
 trap stop_new_emulators EXIT
-trap 'exit 130' INT TERM
+# On Ctrl-C or a kill, pass the signal to the gate that runs (molecule, ansible-playbook, ...), then leave
+# through the EXIT trap above.  Gates run in the background so that the signal is handled at once.
+kill_tree() { local child; for child in $(pgrep -P "$1"); do kill_tree "$child"; done; kill -TERM "$1" 2>/dev/null; }
+on_signal() { local child; trap '' INT TERM; for child in $(pgrep -P $$); do kill_tree "$child"; done; exit 130; }
+trap on_signal INT TERM
 
 run() {
   local name=$1; shift
   local start=$SECONDS
   printf '\n=== %s: %s\n' "$name" "$*"
-  if "$@"; then
+  "$@" &
+  if wait $!; then
     passed=$((passed + 1)); printf '=== %s passed (%ss)\n' "$name" $((SECONDS - start))
   else
     failed=$((failed + 1)); failures+=("$name"); printf '=== %s FAILED (%ss)\n' "$name" $((SECONDS - start))
