@@ -7,7 +7,10 @@
 
 import hashlib
 
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import error_code
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import wait_for
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import normalize_name
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import record_key
 
@@ -25,6 +28,32 @@ def _describe_load_balancer(client, arn):
 @aws_call("get distribution", missing=("NoSuchDistribution",))
 def _get_distribution(client, distribution_id):
     return client.get_distribution(Id=distribution_id)["Distribution"]
+
+
+@aws_call("delete the ACM certificate", missing=("ResourceNotFoundException",))
+def delete_certificate(client, arn):
+    client.delete_certificate(CertificateArn=arn)
+    return True
+
+
+def delete_when_released(client, arn, timeout, delay=10, **wait_options):
+    """Delete a certificate, retrying while ACM still counts a just-deleted distribution or listener as a user.
+
+    ACM releases a certificate some time after the resource that used it is gone, and refuses the delete with
+    ResourceInUseException until then.  On timeout the error names the certificate and the last refusal.
+    """
+
+    def attempt():
+        try:
+            delete_certificate(client, arn)
+        except JwtPizzaAWSError as exc:
+            if error_code(exc) != "ResourceInUseException":
+                raise
+            return False, str(exc)
+        return True, None
+
+    return wait_for(attempt, timeout, delay, f"ACM to release certificate {arn} for deletion",
+                    explain=lambda last: f"last answer: {last}", **wait_options)
 
 
 def live_users(module, users):

@@ -154,6 +154,7 @@ certificate:
 
 import time
 
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import delete_when_released
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import idempotency_token
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import live_users
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import name_set
@@ -209,12 +210,6 @@ def add_tags(client, arn, tags):
 @aws_call("untag the ACM certificate")
 def remove_tags(client, arn, keys):
     client.remove_tags_from_certificate(CertificateArn=arn, Tags=[{"Key": k} for k in keys])
-
-
-@aws_call("delete the ACM certificate", missing=NOT_FOUND)
-def delete_certificate(client, arn):
-    client.delete_certificate(CertificateArn=arn)
-    return True
 
 
 class CertificateManager:
@@ -408,11 +403,11 @@ class CertificateManager:
         self.changed = True
         changes = self.record_deletions(certs)
         before = view(certs[0]) if len(certs) == 1 else {"certificates": [view(c) for c in certs]}
-        if not self.module.check_mode:
+        if not self.module.check_mode:  # certificates first: the records stay while a delete may still fail
+            for cert in certs:
+                delete_when_released(self.acm, cert["CertificateArn"], self.module.params["wait_timeout"])
             if changes:
                 change_record_sets(self.route53, self.zone_id, changes, CHANGE_COMMENT)
-            for cert in certs:
-                delete_certificate(self.acm, cert["CertificateArn"])
         return self.result({}, before, {}) | {"deleted": [c["CertificateArn"] for c in certs]}
 
     def record_deletions(self, certs):
