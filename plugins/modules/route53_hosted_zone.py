@@ -13,8 +13,11 @@ description:
   - With I(state=present) a missing zone is an error naming the domain, unless I(create=true); then the zone
     is created (tagged) and its name servers are returned so they can be delegated at the registrar.
     With I(fail_if_missing=false) a missing zone is not an error and the returned ID is empty (teardown uses this).
-  - With I(state=absent) the zone is deleted, but only when it carries all of I(tags) (a zone this collection
-    created); a zone that still holds records other than its own C(NS) and C(SOA) is an error listing them.
+  - With I(state=absent) the zone is deleted, but only when this collection created it (its caller reference says
+    so) or it carries all of I(tags); a zone that still holds records other than its own C(NS) and C(SOA) is an
+    error listing them.
+  - A zone this module created is re-tagged when its tags drift (a run killed between the create and the tagging
+    call leaves it untagged).
 author:
   - jwtpizza.cloud developers (@jwtpizza)
 options:
@@ -87,7 +90,7 @@ created:
   type: bool
 """
 
-import hashlib
+import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
@@ -95,6 +98,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import error_code
 
 
 @aws_call("list hosted zones by name")
@@ -133,15 +137,20 @@ def delete_zone(client, zone_id):
     return client.delete_hosted_zone(Id=zone_id)
 
 
+# Zones this module creates carry a caller reference with this prefix: proof of ownership even when a run
+# was killed between CreateHostedZone and the tagging call (a zone cannot be tagged in the create call).
+REFERENCE_PREFIX = "jwtpizza.cloud/"
+
+
 def find_zone(client, name):
-    """Return (zone_id, name_servers) of the public zone of name, or (None, [])."""
+    """Return (zone_id, name_servers, caller_reference) of the public zone of name, or (None, [], "")."""
     wanted = name.rstrip(".").lower() + "."
     for zone in list_zones_by_name(client, wanted):
         if zone["Name"].lower() == wanted and not zone.get("Config", {}).get("PrivateZone"):
             zone_id = zone["Id"].split("/")[-1]
             details = get_zone(client, zone_id)
-            return zone_id, details.get("DelegationSet", {}).get("NameServers", [])
-    return None, []
+            return zone_id, details.get("DelegationSet", {}).get("NameServers", []), zone.get("CallerReference", "")
+    return None, [], ""
 
 
 class HostedZone:
@@ -160,10 +169,19 @@ class HostedZone:
             "diff": {"before": before or {}, "after": after or {}},
         }
 
+    def tag_drift(self, zone_id):
+        """Tags of ours that the zone lacks or holds with another value."""
+        tags = boto3_tag_list_to_ansible_dict(zone_tags(self.client, zone_id))
+        return {k: v for k, v in self.tags.items() if tags.get(k) != v}
+
     def ensure_present(self):
-        zone_id, name_servers = find_zone(self.client, self.name)
+        zone_id, name_servers, reference = find_zone(self.client, self.name)
         if zone_id:
-            return self.result(zone_id, name_servers)
+            # A zone we created is kept tagged (a run killed after the create left it untagged).
+            missing = self.tag_drift(zone_id) if self.module.params["create"] and reference.startswith(REFERENCE_PREFIX) else {}
+            if missing and not self.module.check_mode:
+                tag_zone(self.client, zone_id, ansible_dict_to_boto3_tag_list(missing))
+            return self.result(zone_id, name_servers, changed=bool(missing), after={"tags": missing} if missing else None)
         if not self.module.params["create"]:
             if not self.module.params["fail_if_missing"]:
                 return self.result("", [])
@@ -176,10 +194,18 @@ class HostedZone:
         after = {"name": self.name, "tags": self.tags}
         if self.module.check_mode:
             return self.result("", [], changed=True, created=True, after=after)
-        # A deterministic caller reference makes a retried create after a kill fail cleanly
-        # (HostedZoneAlreadyExists) instead of creating a twin; find_zone then sees the first one.
-        reference = "jwtpizza-" + hashlib.sha256(self.name.encode()).hexdigest()[:20]
-        response = create_zone(self.client, self.name, reference)
+        # Route 53 never accepts a caller reference twice, not even after the zone is deleted: each create
+        # gets its own.  A retried request (same reference) answers HostedZoneAlreadyExists: find the zone.
+        reference = f"{REFERENCE_PREFIX}{self.name}/{time.time_ns()}"
+        try:
+            response = create_zone(self.client, self.name, reference)
+        except JwtPizzaAWSError as exc:
+            if error_code(exc) != "HostedZoneAlreadyExists":
+                raise
+            zone_id, name_servers, reference = find_zone(self.client, self.name)
+            if not zone_id:
+                raise
+            response = {"HostedZone": {"Id": zone_id}, "DelegationSet": {"NameServers": name_servers}}
         zone_id = response["HostedZone"]["Id"].split("/")[-1]
         if self.tags:
             tag_zone(self.client, zone_id, ansible_dict_to_boto3_tag_list(self.tags))
@@ -187,11 +213,11 @@ class HostedZone:
         return self.result(zone_id, name_servers, changed=True, created=True, after=after)
 
     def ensure_absent(self):
-        zone_id, name_servers = find_zone(self.client, self.name)
+        zone_id, name_servers, reference = find_zone(self.client, self.name)
         if not zone_id:
             return self.result("", [])
         tags = boto3_tag_list_to_ansible_dict(zone_tags(self.client, zone_id))
-        if any(tags.get(k) != v for k, v in self.tags.items()):
+        if not reference.startswith(REFERENCE_PREFIX) and any(tags.get(k) != v for k, v in self.tags.items()):
             self.module.warn(f"Hosted zone {self.name} ({zone_id}) was not created by this collection: kept")
             return self.result(zone_id, name_servers)
         others = [

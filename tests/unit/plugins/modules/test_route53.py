@@ -85,6 +85,31 @@ class TestHostedZone:
         assert not again["changed"]
 
 
+    def test_create_again_after_teardown(self, run_module, api_calls):
+        """Route 53 never accepts a caller reference twice: a second create (after a teardown) uses a new one."""
+        first, _failed = run_module(route53_hosted_zone, {"name": "example.com", "create": True, "tags": TAGS})
+        run_module(route53_hosted_zone, {"name": "example.com", "state": "absent", "tags": TAGS})
+        second, failed = run_module(route53_hosted_zone, {"name": "example.com", "create": True, "tags": TAGS})
+        assert not failed and second["created"] and second["zone_id"] != first["zone_id"]
+        references = [params["CallerReference"] for name, params in api_calls if name == "CreateHostedZone"]
+        assert len(references) == 2 and references[0] != references[1]
+        assert all(r.startswith(route53_hosted_zone.REFERENCE_PREFIX) for r in references)
+
+    def test_a_zone_left_untagged_by_a_killed_run_is_ours(self, run_module):
+        client = boto3.client("route53")
+        zone_id = client.create_hosted_zone(Name="example.com", CallerReference=f"{route53_hosted_zone.REFERENCE_PREFIX}x")[
+            "HostedZone"]["Id"].split("/")[-1]
+        result, _failed = run_module(route53_hosted_zone, {"name": "example.com", "create": True, "tags": TAGS})
+        assert result["changed"] and result["zone_id"] == zone_id
+        tags = client.list_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id)["ResourceTagSet"]["Tags"]
+        assert {t["Key"]: t["Value"] for t in tags} == TAGS
+        again, _failed = run_module(route53_hosted_zone, {"name": "example.com", "create": True, "tags": TAGS})
+        assert not again["changed"]
+        client.change_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id, RemoveTagKeys=list(TAGS))
+        gone, _failed = run_module(route53_hosted_zone, {"name": "example.com", "state": "absent", "tags": TAGS})
+        assert gone["changed"] and client.list_hosted_zones()["HostedZones"] == []
+
+
 ALIAS = {"name": "pizza.example.com", "target_dns_name": "d1.cloudfront.net", "target_hosted_zone_id": "Z2FDTNDATAQYW2"}
 
 
