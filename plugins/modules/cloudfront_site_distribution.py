@@ -261,8 +261,10 @@ class SiteDistributionManager:
         return loaded[0] if loaded else None
 
     def load(self, dist_id):
-        dist = cf.get_distribution(self.client, dist_id)["Distribution"]
-        read = cf.get_distribution_config(self.client, dist_id)
+        dist, read = cf.get_distribution(self.client, dist_id), cf.get_distribution_config(self.client, dist_id)
+        if dist is None or read is None:
+            raise JwtPizzaAWSError(message=f"Distribution {dist_id} of {self.name!r} disappeared while it was read")
+        dist = dist["Distribution"]
         return Found(dist, read["DistributionConfig"], read["ETag"])
 
     def desired_tags(self):
@@ -317,7 +319,8 @@ class SiteDistributionManager:
 
     def create(self, tags):
         """Create the distribution; return (id, True), or (id, False) for ours that CloudFront already has."""
-        for attempt in range(1, MAX_REFERENCE_ATTEMPTS + 1):
+        # After MAX_REFERENCE_ATTEMPTS refused references (teardown/rebuild cycles), one based on the time.
+        for attempt in [*range(1, MAX_REFERENCE_ATTEMPTS + 1), time.time_ns()]:
             config = cf.build_config(self.desired, cf.caller_reference(self.name, attempt))
             try:
                 return cf.create_distribution(self.client, config, tags)["Distribution"]["Id"], True

@@ -210,18 +210,17 @@ def by_name(items):
 
 
 def normalise_container(c):
-    """The owned fields of a container definition, defaults filled as ECS fills them."""
+    """The owned fields of a container definition, defaults filled as ECS fills them (of the log configuration only
+    the driver and its options: a read may add empty fields such as secretOptions)."""
     return {
-        "name": c.get("name"),
-        "image": c.get("image"),
-        "essential": c.get("essential", True),
+        "name": c.get("name"), "image": c.get("image"), "essential": c.get("essential", True),
         "portMappings": sorted(
             ({"containerPort": p["containerPort"], "hostPort": p.get("hostPort", p["containerPort"]),
               "protocol": p.get("protocol", "tcp")} for p in c.get("portMappings") or []),
             key=lambda p: p["containerPort"]),
         "environment": by_name(c.get("environment")),
         "secrets": by_name(c.get("secrets")),
-        "logConfiguration": c.get("logConfiguration") or {},
+        "logConfiguration": {k: v for k, v in (c.get("logConfiguration") or {}).items() if k in ("logDriver", "options")},
     }
 
 

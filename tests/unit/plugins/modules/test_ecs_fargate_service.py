@@ -191,3 +191,13 @@ def test_read_without_deployment_configuration_is_not_drift():
     assert normal["deploymentConfiguration"] is None and normal["healthCheckGracePeriodSeconds"] is None
     assert normal["networkConfiguration"]["awsvpcConfiguration"] == {
         "subnets": ["a", "b"], "securityGroups": ["sg"], "assignPublicIp": "DISABLED"}
+
+
+def test_a_read_that_adds_empty_log_fields_is_not_drift():
+    """ECS may return logConfiguration with an empty secretOptions list: no new task definition for that."""
+    log = {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/x", "awslogs-stream-prefix": "ecs"}}
+    sent = {"name": "app", "image": "repo:latest", "logConfiguration": log}
+    read = {"name": "app", "image": "repo:latest", "essential": True, "logConfiguration": {**log, "secretOptions": []}}
+    assert ecs_fargate_service.normalise_container(sent) == ecs_fargate_service.normalise_container(read)
+    changed = {**read, "logConfiguration": {**log, "options": {**log["options"], "awslogs-group": "/ecs/y"}}}
+    assert ecs_fargate_service.normalise_container(sent) != ecs_fargate_service.normalise_container(changed)
