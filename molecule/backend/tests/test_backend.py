@@ -6,6 +6,12 @@ import pytest
 from stack import assert_rejected_before_any_write, client, env, records, tag_dict
 
 
+SECRETS = {
+    "JWT_SECRET": "arn:aws:ssm:us-west-2:123456789012:parameter/jwt-pizza/jwt-secret",
+    "DB_PASSWORD": "arn:aws:secretsmanager:us-west-2:123456789012:secret:jwt-pizza/db-AbCdEf:password::",
+}
+
+
 def prefix():
     return env()["prefix"]
 
@@ -136,11 +142,20 @@ class TestService:
         assert logs["options"]["awslogs-group"] == f"/ecs/{prefix()}-service"
         assert logs["options"]["awslogs-stream-prefix"] == "ecs"
 
-    def test_no_secret_value_in_the_task_definition(self, service):
+    def test_secrets_only_as_references(self, service):
         container = service["task"]["containerDefinitions"][0]
-        for secret in container.get("secrets", []):
-            assert secret["valueFrom"].startswith("arn:aws:")
-        assert "password" not in json.dumps(container.get("environment", [])).lower()
+        assert {s["name"]: s["valueFrom"] for s in container["secrets"]} == SECRETS
+        assert {e["name"]: e["value"] for e in container["environment"]} == {"DB_HOST": "db.jwtpizza.internal"}
+        assert "password" not in json.dumps(container["environment"]).lower()
+
+    def test_execution_role_reads_exactly_the_secrets(self):
+        policy = client("iam").get_role_policy(RoleName=f"{prefix()}-ecs-execution", PolicyName="read-secrets")["PolicyDocument"]
+        grants = {s["Action"][0] if isinstance(s["Action"], list) else s["Action"]: s["Resource"] for s in policy["Statement"]}
+        assert grants == {
+            "ssm:GetParameters": [SECRETS["JWT_SECRET"]],
+            # The JSON key of the reference is cut off: IAM matches the secret's own ARN.
+            "secretsmanager:GetSecretValue": ["arn:aws:secretsmanager:us-west-2:123456789012:secret:jwt-pizza/db-AbCdEf*"],
+        }
 
     def test_service_on_fargate_behind_the_target_group(self, service, load_balancer, network):
         svc = service["service"]
