@@ -1,4 +1,4 @@
-"""site.yml --check --diff on an empty account: it runs through every role and module and writes nothing."""
+"""site.yml on an empty account: check mode and bad input write nothing."""
 
 import os
 import subprocess
@@ -42,3 +42,16 @@ def test_teardown_in_check_mode_removes_nothing():
     after = subprocess.run([sys.executable, str(ROOT / "tools/report.py"), "--json"],
                            capture_output=True, text=True, check=True, env=os.environ).stdout
     assert after == before
+
+
+@pytest.mark.parametrize(("variable", "extra_vars"), [
+    ("service_memory", '{"service_cpu": 256, "service_memory": 4096}'),
+    ("cdn_aliases", '{"cdn_aliases": []}'),
+])
+def test_bad_input_of_either_stack_fails_before_the_first_write(empty_emulator, variable, extra_vars):
+    """site.yml checks the input of both stacks before it builds either."""
+    run = run_playbook("site.yml", "-e", extra_vars)
+    assert run.returncode != 0 and variable in run.stdout, run.stdout[-2000:]
+    report = subprocess.run([sys.executable, str(ROOT / "tools/report.py"), "--leftovers"],
+                            capture_output=True, text=True, check=False, env=os.environ)
+    assert report.returncode == 0, report.stdout
