@@ -213,8 +213,8 @@ class PublicNetwork:
                     raise
                 return False, exc
 
-        explain = lambda exc: f"last error: {exc.exception}"  # noqa: E731
-        return wait_for(probe, timeout, delay, f"AWS to accept: {what}", sleep=time.sleep, explain=explain)
+        return wait_for(probe, timeout, delay, f"AWS to accept: {what}", sleep=time.sleep,
+                        explain=lambda exc: f"last error: {exc.exception}")
 
     def delete(self, vpc_id, what, call, **params):
         """Delete, retrying while AWS answers DependencyViolation, up to wait_timeout seconds."""
@@ -286,8 +286,8 @@ class PublicNetwork:
             found = describe_vpcs(self.client, VpcIds=[vpc_id])
             return bool(found and ready(found[0])), (found or [{}])[0]
 
-        explain = lambda v: f"last state: {v.get('State')}, IPv6: {v.get('Ipv6CidrBlockAssociationSet')}"  # noqa: E731
-        return wait_for(probe, self.wait_timeout, SETTLE_DELAY, f"VPC {vpc_id} {what}", explain=explain)
+        return wait_for(probe, self.wait_timeout, SETTLE_DELAY, f"VPC {vpc_id} {what}",
+                        explain=lambda v: f"last state: {v.get('State')}, IPv6: {v.get('Ipv6CidrBlockAssociationSet')}")
 
     def ensure_present(self):
         vpc, dns, subnets, igws, tables = self.find_vpc(), {}, [], [], []

@@ -84,7 +84,6 @@ class TestHostedZone:
         again, _failed = run_module(route53_hosted_zone, {"name": "example.com", "state": "absent", "tags": TAGS})
         assert not again["changed"]
 
-
     def test_create_again_after_teardown(self, run_module, api_calls):
         """Route 53 never accepts a caller reference twice: a second create (after a teardown) uses a new one."""
         first, _failed = run_module(route53_hosted_zone, {"name": "example.com", "create": True, "tags": TAGS})
