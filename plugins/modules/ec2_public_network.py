@@ -43,7 +43,7 @@ options:
     elements: dict
     suboptions:
       cidr: {description: "IPv4 CIDR of the subnet, inside I(cidr_block).", type: str, required: true}
-      availability_zone: {description: Availability zone of the subnet; AWS picks one when unset., type: str}
+      availability_zone: {description: "Zone of the subnet; when unset, subnets take the region's available zones in turn.", type: str}
   ipv6: {description: "Give the VPC an Amazon-provided IPv6 /56, each subnet a /64 (auto-assigned) and a C(::/0) route.",
          type: bool, default: false}
   wait_timeout: {description: Seconds to keep retrying a deletion that AWS refuses with C(DependencyViolation)., type: int,
@@ -127,6 +127,7 @@ describe_vpc_attribute = ec2_call("describe_vpc_attribute")
 describe_subnets = ec2_call("describe_subnets", "Subnets")
 describe_internet_gateways = ec2_call("describe_internet_gateways", "InternetGateways")
 describe_route_tables = ec2_call("describe_route_tables", "RouteTables")
+describe_availability_zones = ec2_call("describe_availability_zones", "AvailabilityZones")
 create_vpc = ec2_call("create_vpc", "Vpc")
 modify_vpc_attribute = ec2_call("modify_vpc_attribute")
 associate_vpc_cidr_block = ec2_call("associate_vpc_cidr_block")
@@ -289,6 +290,14 @@ class PublicNetwork:
         return wait_for(probe, self.wait_timeout, SETTLE_DELAY, f"VPC {vpc_id} {what}",
                         explain=lambda v: f"last state: {v.get('State')}, IPv6: {v.get('Ipv6CidrBlockAssociationSet')}")
 
+    def spread_zone(self, index):
+        """The index-th of the region's available zones, in turn: subnets without a zone land in different ones
+        (letters differ between accounts, so none is assumed; read only when a subnet is created)."""
+        if not hasattr(self, "zones"):
+            found = describe_availability_zones(self.client, Filters=[{"Name": "state", "Values": ["available"]}])
+            self.zones = sorted(z["ZoneName"] for z in found if z.get("ZoneType", "availability-zone") == "availability-zone")
+        return self.zones[index % len(self.zones)] if self.zones else None
+
     def ensure_present(self):
         vpc, dns, subnets, igws, tables = self.find_vpc(), {}, [], [], []
         if vpc:
@@ -327,6 +336,7 @@ class PublicNetwork:
         subnet_ids = []
         for index, want in enumerate(self.subnets):
             name, cidr, zone = f"{self.name}-public-{index + 1}", want["cidr"], want.get("availability_zone")
+            zone = zone or (self.spread_zone(index) if cidr not in by_cidr else None)
             v6 = nth_64(block, index) if self.ipv6 and block else None
             subnet = by_cidr.get(cidr)
             if subnet is None:

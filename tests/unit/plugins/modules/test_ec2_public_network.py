@@ -313,3 +313,17 @@ def test_absent_retries_while_a_dependency_lingers(run_module, monkeypatch):
     assert not failed, result
     assert slept == [ec2_public_network.DELETE_DELAY]
     assert read() is None
+
+
+def test_subnets_without_a_zone_are_spread_over_the_available_zones(run_module, api_calls):
+    """Zone letters differ between accounts: none is assumed, and two subnets never share a zone by chance."""
+    subnets = [{"cidr": s["cidr"]} for s in SUBNETS]
+    result, failed = run_module(ec2_public_network, args(subnets=subnets))
+    assert not failed, result
+    zones = [read()["subnets"][s["cidr"]]["AvailabilityZone"] for s in subnets]
+    available = sorted(z["ZoneName"] for z in ec2().describe_availability_zones()["AvailabilityZones"])
+    assert zones == available[:2]
+    api_calls.clear()
+    again, _failed = run_module(ec2_public_network, args(subnets=subnets))
+    assert not again["changed"]
+    assert "DescribeAvailabilityZones" not in [name for name, _params in api_calls]  # read only to create a subnet
