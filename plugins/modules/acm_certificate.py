@@ -61,21 +61,12 @@ notes:
     reused; O(state=absent) deletes them too.
   - Validation records that another certificate of the region still uses are not deleted.
   - CloudFront only uses certificates of C(us-east-1) (O(region=us-east-1)).
-attributes:
-  check_mode:
-    support: full
-    description: Reports what would change and makes no write.
-  diff_mode:
-    support: full
-    description: Shows the owned settings before and after.
-  idempotent:
-    support: full
-    description: A second run with the same arguments makes no change.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags
   - amazon.aws.boto3
+  - jwtpizza.cloud.attributes
 """
 
 EXAMPLES = r"""

@@ -14,16 +14,6 @@ description:
     requests to a private origin such as an S3 bucket.
   - The OAC is identified by O(name), which CloudFront keeps unique in an account.
 author: jwtpizza.cloud developers (@jwtpizza)
-attributes:
-  check_mode:
-    description: Can run in check mode and return the changed status prediction without modifying AWS.
-    support: full
-  diff_mode:
-    description: Returns the compared fields before and after the change in diff mode.
-    support: full
-  idempotent:
-    description: A second run with the same options makes no AWS write and reports no change.
-    support: full
 options:
   name:
     description: Name of the origin access control, unique in the account (at most 64 characters).
@@ -65,6 +55,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - jwtpizza.cloud.attributes
 """
 
 EXAMPLES = r"""

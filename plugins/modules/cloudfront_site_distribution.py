@@ -21,16 +21,6 @@ description:
   - Only the fields listed in the notes are compared and written; everything else in the distribution
     (logging, WAF, extra cache behaviours and origins, ...) is left as it is.
 author: jwtpizza.cloud developers (@jwtpizza)
-attributes:
-  check_mode:
-    description: Can run in check mode and return the changed status prediction without modifying AWS.
-    support: full
-  diff_mode:
-    description: Returns the owned fields before and after the change (and the tags) in diff mode.
-    support: full
-  idempotent:
-    description: A second run with the same options makes no AWS write and reports no change.
-    support: full
 options:
   name:
     description:
@@ -152,6 +142,7 @@ extends_documentation_fragment:
   - amazon.aws.region.modules
   - amazon.aws.tags
   - amazon.aws.boto3
+  - jwtpizza.cloud.attributes
 """
 
 EXAMPLES = r"""

@@ -53,16 +53,7 @@ extends_documentation_fragment:
   - amazon.aws.region.modules
   - amazon.aws.tags
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    support: full
-    description: Reports what would change (RV(actions)) and makes no write; IDs of resources still to be created are empty.
-  diff_mode:
-    support: full
-    description: Shows the VPC, subnets, gateway and route table (tags, routes, associations) before and after.
-  idempotent:
-    support: full
-    description: A second run with the same arguments makes no change and no call that writes.
+  - jwtpizza.cloud.attributes
 """
 
 EXAMPLES = r"""

@@ -46,16 +46,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    support: full
-    description: Reports what would change and makes no write.
-  diff_mode:
-    support: full
-    description: Shows the records or zone before and after.
-  idempotent:
-    support: full
-    description: A second run with the same arguments makes no change.
+  - jwtpizza.cloud.attributes
 """
 
 EXAMPLES = r"""
