@@ -8,21 +8,6 @@ import pytest
 from stack import ROOT, run_playbook
 
 
-@pytest.fixture
-def empty_emulator():
-    """A second, empty emulator beside the scenario's own."""
-    port = str(int(os.environ["EMULATOR_PORT"]) + 50)
-    emulator = [sys.executable, str(ROOT / "tools/emulator.py")]
-    subprocess.run([*emulator, "start", "--port", port], check=True, capture_output=True)
-    previous = os.environ["EMULATOR_PORT"]
-    os.environ["EMULATOR_PORT"] = port
-    try:
-        yield port
-    finally:
-        os.environ["EMULATOR_PORT"] = previous
-        subprocess.run([*emulator, "stop", "--port", port], check=True, capture_output=True)
-
-
 def test_check_mode_on_an_empty_account_writes_nothing(empty_emulator):
     run = run_playbook("site.yml", "--check", "--diff")
     assert run.returncode == 0, run.stdout[-3000:]
