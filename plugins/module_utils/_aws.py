@@ -142,6 +142,16 @@ def diff_owned(desired, current, fields):
     return changes
 
 
+def state_option():
+    """The ``state`` option every module of the collection has."""
+    return {"state": dict(type="str", choices=["present", "absent"], default="present")}
+
+
+def tag_options():
+    """The ``tags``/``purge_tags`` options (documented by the amazon.aws.tags fragment)."""
+    return {"tags": dict(type="dict", aliases=["resource_tags"]), "purge_tags": dict(type="bool", default=True)}
+
+
 class JwtPizzaModule(AnsibleAWSModule):
     """AnsibleAWSModule whose clients name jwtpizza.cloud in the user agent."""
 
@@ -161,3 +171,7 @@ class JwtPizzaModule(AnsibleAWSModule):
                 self.fail_json_aws(exc.exception, msg=exc.message)
             self.fail_json(msg=exc.message)
         self.exit_json(**result)
+
+    def run_state(self, manager):
+        """Exit with ``manager.ensure_present()`` or ``manager.ensure_absent()``, as the state option says."""
+        self.run(getattr(manager, f"ensure_{self.params['state']}"))

@@ -121,6 +121,7 @@ policies:
 
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
 
 
 @aws_call("describe scalable target")
@@ -283,7 +284,7 @@ class ScalableTarget:
 def main():
     module = JwtPizzaModule(
         argument_spec=dict(
-            state=dict(type="str", choices=["present", "absent"], default="present"),
+            **state_option(),
             service_namespace=dict(type="str", default="ecs"),
             resource_id=dict(type="str", required=True),
             scalable_dimension=dict(type="str", default="ecs:service:DesiredCount"),
@@ -306,7 +307,7 @@ def main():
         supports_check_mode=True,
     )
     target = ScalableTarget(module)
-    module.run(getattr(target, f"ensure_{module.params['state']}"))
+    module.run_state(target)
 
 
 if __name__ == "__main__":

@@ -112,6 +112,7 @@ from ansible_collections.jwtpizza.cloud.plugins.module_utils import _cloudfront 
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import diff_owned
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
 
 FIELDS = ("name", "description", "origin_type", "signing_behavior", "signing_protocol")
 
@@ -214,14 +215,14 @@ def main():
             origin_type=dict(type="str", default="s3", choices=["s3", "mediastore", "mediapackagev2", "lambda"]),
             signing_behavior=dict(type="str", default="always", choices=["always", "never", "no-override"]),
             signing_protocol=dict(type="str", default="sigv4", choices=["sigv4"]),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
+            **state_option(),
         ),
         supports_check_mode=True,
     )
     if len(module.params["name"]) > 64:
         module.fail_json(msg="name must be at most 64 characters")
     manager = OriginAccessControlManager(module)
-    module.run(manager.ensure_present if module.params["state"] == "present" else manager.ensure_absent)
+    module.run_state(manager)
 
 
 if __name__ == "__main__":

@@ -214,6 +214,8 @@ from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizz
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import diff_owned
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import error_code
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import wait_for
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import tag_options
 
 MAX_REFERENCE_ATTEMPTS = 5
 
@@ -398,7 +400,7 @@ def main():
     module = JwtPizzaModule(
         argument_spec=dict(
             name=dict(type="str", required=True),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
+            **state_option(),
             origin_bucket_domain=dict(type="str"),
             origin_access_control_id=dict(type="str"),
             aliases=dict(type="list", elements="str"),
@@ -426,8 +428,7 @@ def main():
             ipv6=dict(type="bool", default=True),
             price_class=dict(type="str", default="PriceClass_100", choices=["PriceClass_100", "PriceClass_200", "PriceClass_All"]),
             enabled=dict(type="bool", default=True),
-            tags=dict(type="dict", aliases=["resource_tags"]),
-            purge_tags=dict(type="bool", default=True),
+            **tag_options(),
             wait_for_deployment=dict(type="bool", default=False),
             wait_timeout=dict(type="int", default=1800),
         ),
@@ -443,7 +444,7 @@ def main():
     if len(params["name"]) > 128:
         module.fail_json(msg="name must be at most 128 characters (it is stored as the distribution comment)")
     manager = SiteDistributionManager(module)
-    module.run(manager.ensure_present if params["state"] == "present" else manager.ensure_absent)
+    module.run_state(manager)
 
 
 if __name__ == "__main__":

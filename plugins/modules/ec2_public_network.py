@@ -95,6 +95,8 @@ from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizz
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import error_code
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import wait_for
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import tag_options
 
 NOT_YET = ("InvalidVpcID.NotFound", "InvalidSubnetID.NotFound", "InvalidInternetGatewayID.NotFound", "InvalidRouteTableID.NotFound")
 SETTLE_TIMEOUT = 60
@@ -429,21 +431,20 @@ def main():
     module = JwtPizzaModule(
         argument_spec=dict(
             name=dict(type="str", required=True),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
+            **state_option(),
             cidr_block=dict(type="str"),
             subnets=dict(
                 type="list", elements="dict", options=dict(cidr=dict(type="str", required=True), availability_zone=dict(type="str"))
             ),
             ipv6=dict(type="bool", default=False),
             wait_timeout=dict(type="int", default=300),
-            tags=dict(type="dict", aliases=["resource_tags"]),
-            purge_tags=dict(type="bool", default=True),
+            **tag_options(),
         ),
         required_if=[("state", "present", ["cidr_block", "subnets"])],
         supports_check_mode=True,
     )
     network = PublicNetwork(module)
-    module.run(getattr(network, f"ensure_{module.params['state']}"))
+    module.run_state(network)
 
 
 if __name__ == "__main__":

@@ -151,6 +151,8 @@ from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizz
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import diff_owned
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import error_code
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import tag_options
 
 OWNED = ("image_tag_mutability", "scan_on_push", "lifecycle_policy", "tags")
 NOT_FOUND = ("RepositoryNotFoundException",)
@@ -353,18 +355,17 @@ def main():
     module = JwtPizzaModule(
         argument_spec=dict(
             name=dict(type="str", required=True),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
+            **state_option(),
             image_tag_mutability=dict(type="str", choices=["MUTABLE", "IMMUTABLE"]),
             scan_on_push=dict(type="bool"),
             lifecycle_policy=dict(type="json"),
             force_delete=dict(type="bool", default=False),
-            tags=dict(type="dict", aliases=["resource_tags"]),
-            purge_tags=dict(type="bool", default=True),
+            **tag_options(),
         ),
         supports_check_mode=True,
     )
     repository = EcrRepository(module)
-    module.run(getattr(repository, f"ensure_{module.params['state']}"))
+    module.run_state(repository)
 
 
 if __name__ == "__main__":

@@ -150,6 +150,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import tag_options
 
 OWNED = ("capacity_providers", "default_capacity_provider_strategy", "container_insights", "tags")
 GONE = ("INACTIVE",)
@@ -368,7 +370,7 @@ def main():
     module = JwtPizzaModule(
         argument_spec=dict(
             name=dict(type="str", required=True),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
+            **state_option(),
             capacity_providers=dict(type="list", elements="str", default=["FARGATE", "FARGATE_SPOT"]),
             default_capacity_provider_strategy=dict(
                 type="list",
@@ -381,13 +383,12 @@ def main():
                 ),
             ),
             container_insights=dict(type="str", choices=["enabled", "enhanced", "disabled"], default="disabled"),
-            tags=dict(type="dict", aliases=["resource_tags"]),
-            purge_tags=dict(type="bool", default=True),
+            **tag_options(),
         ),
         supports_check_mode=True,
     )
     cluster = EcsCluster(module)
-    module.run(getattr(cluster, f"ensure_{module.params['state']}"))
+    module.run_state(cluster)
 
 
 if __name__ == "__main__":

@@ -130,6 +130,8 @@ from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizz
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import diff_owned
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import wait_for
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import tag_options
 
 ECR_IMAGE = re.compile(r"^(?P<registry>\d{12})\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/(?P<repo>[^:@]+):(?P<tag>[\w.-]+)$")
 TD_FIELDS = ("cpu", "memory", "networkMode", "requiresCompatibilities", "runtimePlatform",
@@ -449,7 +451,7 @@ class FargateService:
 def main():
     module = JwtPizzaModule(
         argument_spec=dict(
-            state=dict(type="str", choices=["present", "absent"], default="present"),
+            **state_option(),
             cluster=dict(type="str", required=True),
             name=dict(type="str", required=True),
             family=dict(type="str"),
@@ -477,13 +479,12 @@ def main():
             target_group_arn=dict(type="str"),
             wait=dict(type="bool", default=False),
             wait_timeout=dict(type="int", default=600),
-            tags=dict(type="dict", aliases=["resource_tags"]),
-            purge_tags=dict(type="bool", default=True),
+            **tag_options(),
         ),
         supports_check_mode=True,
     )
     service = FargateService(module)
-    module.run(getattr(service, f"ensure_{module.params['state']}"))
+    module.run_state(service)
 
 
 if __name__ == "__main__":

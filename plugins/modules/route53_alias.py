@@ -97,6 +97,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.transformation import b
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
 
 
 def fqdn(name):
@@ -209,14 +210,14 @@ def main():
         target_dns_name=dict(type="str"),
         target_hosted_zone_id=dict(type="str"),
         evaluate_target_health=dict(type="bool", default=False),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
+        **state_option(),
     )
     module = JwtPizzaModule(
         argument_spec=argument_spec,
         supports_check_mode=True,
     )
     records = AliasRecords(module)
-    module.run(records.ensure_present if module.params["state"] == "present" else records.ensure_absent)
+    module.run_state(records)
 
 
 if __name__ == "__main__":

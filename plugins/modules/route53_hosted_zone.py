@@ -90,6 +90,7 @@ from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizz
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import error_code
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
 
 
 @aws_call("list hosted zones by name")
@@ -230,7 +231,7 @@ def main():
     module = JwtPizzaModule(
         argument_spec=dict(
             name=dict(type="str", required=True),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
+            **state_option(),
             fail_if_missing=dict(type="bool", default=True),
             create=dict(type="bool", default=False),
             tags=dict(type="dict", default={}),
@@ -238,7 +239,7 @@ def main():
         supports_check_mode=True,
     )
     zone = HostedZone(module)
-    module.run(getattr(zone, f"ensure_{module.params['state']}"))
+    module.run_state(zone)
 
 
 if __name__ == "__main__":
