@@ -1,4 +1,4 @@
-"""site.yml on an empty account: check mode and bad input write nothing."""
+"""The whole stack: check mode on an empty account and on the built stack, bad input, teardown in check mode."""
 
 import os
 import subprocess
@@ -40,3 +40,10 @@ def test_bad_input_of_either_stack_fails_before_the_first_write(empty_emulator, 
     report = subprocess.run([sys.executable, str(ROOT / "tools/report.py"), "--leftovers"],
                             capture_output=True, text=True, check=False, env=os.environ)
     assert report.returncode == 0, report.stdout
+
+
+def test_check_mode_on_the_built_stack_reports_no_change():
+    """A check run of site.yml right after converge: every role compares with what exists, nothing differs."""
+    run = run_playbook("site.yml", "--check", "--diff", "-e", "@" + str(ROOT / "molecule/shared/vars/backend.yml"))
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "changed=0 " in run.stdout, run.stdout[-4000:]
