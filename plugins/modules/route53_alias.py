@@ -98,22 +98,23 @@ from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizz
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import ZONE_MISSING
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import change_record_sets
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import normalize_name
+
+
+CHANGE_COMMENT = "jwtpizza.cloud route53_alias"
 
 
 def fqdn(name):
-    return name.rstrip(".").lower() + "."
+    return normalize_name(name) + "."
 
 
-@aws_call("list record sets", missing=("NoSuchHostedZone",))
+@aws_call("list record sets", missing=ZONE_MISSING)
 def list_record_sets(client, zone_id, name):
     return client.list_resource_record_sets(HostedZoneId=zone_id, StartRecordName=name, MaxItems="10")[
         "ResourceRecordSets"
     ]
-
-
-@aws_call("change record sets")
-def change_record_sets(client, zone_id, changes):
-    return client.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": changes})
 
 
 def normalise(record_set):
@@ -189,7 +190,7 @@ class AliasRecords:
         desired = self.desired()
         changes = [{"Action": "UPSERT", "ResourceRecordSet": r} for t, r in desired.items() if before.get(t) != r]
         if changes and not self.module.check_mode:
-            change_record_sets(self.client, zone_id, changes)
+            change_record_sets(self.client, zone_id, changes, CHANGE_COMMENT)
         return self.result(zone_id, bool(changes), before, desired if changes else before)
 
     def ensure_absent(self):
@@ -198,7 +199,8 @@ class AliasRecords:
         if not before:
             return self.result(zone_id, False, {}, {})
         if not self.module.check_mode:
-            change_record_sets(self.client, zone_id, [{"Action": "DELETE", "ResourceRecordSet": r} for r in before.values()])
+            deletes = [{"Action": "DELETE", "ResourceRecordSet": r} for r in before.values()]
+            change_record_sets(self.client, zone_id, deletes, CHANGE_COMMENT)
         return self.result(zone_id, True, before, {})
 
 

@@ -90,17 +90,14 @@ from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizz
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import error_code
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import ZONE_MISSING
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import get_hosted_zone
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
 
 
 @aws_call("list hosted zones by name")
 def list_zones_by_name(client, name):
     return client.list_hosted_zones_by_name(DNSName=name, MaxItems="10")["HostedZones"]
-
-
-@aws_call("get hosted zone")
-def get_zone(client, zone_id):
-    return client.get_hosted_zone(Id=zone_id)
 
 
 @aws_call("create hosted zone")
@@ -124,7 +121,7 @@ def list_record_sets(client, zone_id):
     return paginator.paginate(HostedZoneId=zone_id).build_full_result()["ResourceRecordSets"]
 
 
-@aws_call("delete hosted zone", missing=("NoSuchHostedZone",))
+@aws_call("delete hosted zone", missing=ZONE_MISSING)
 def delete_zone(client, zone_id):
     return client.delete_hosted_zone(Id=zone_id)
 
@@ -140,7 +137,7 @@ def find_zone(client, name):
     for zone in list_zones_by_name(client, wanted):
         if zone["Name"].lower() == wanted and not zone.get("Config", {}).get("PrivateZone"):
             zone_id = zone["Id"].split("/")[-1]
-            details = get_zone(client, zone_id)
+            details = get_hosted_zone(client, zone_id) or {}
             return zone_id, details.get("DelegationSet", {}).get("NameServers", []), zone.get("CallerReference", "")
     return None, [], ""
 
