@@ -92,10 +92,14 @@ def role_section(role: str) -> str:
             lines.append("")
         options = spec.get("options") or {}
         key = yaml.safe_dump(options, sort_keys=True)
+        main_options = entry_points(role)[0][1].get("options") or {}
+        extra = {name: option for name, option in options.items() if main_options.get(name) != option}
         if not options:
             lines += ["No variables.", ""]
         elif key in shown:
             lines += [f"Variables: the same as `{shown[key]}`.", ""]
+        elif entry != "main" and len(extra) < len(options):
+            lines += ["Variables: those of `main`, and:", "", *option_rows(extra, defaults), ""]
         else:
             shown[key] = entry
             lines += [*option_rows(options, defaults), ""]
