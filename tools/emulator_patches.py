@@ -49,7 +49,9 @@ from __future__ import annotations
 import contextlib
 import datetime
 import math
+import functools
 import os
+import threading
 import time
 import uuid
 
@@ -64,6 +66,17 @@ DEFAULT_DEPLOYMENT_CONFIGURATION = {
     "minimumHealthyPercent": 100,
 }
 MAX_EVENTS = 100
+# The server answers requests on several threads: one ECS change at a time, so that no deployment settles twice.
+_ECS_LOCK = threading.RLock()
+
+
+def _serialised(function):
+    @functools.wraps(function)
+    def locked(*args, **kwargs):
+        with _ECS_LOCK:
+            return function(*args, **kwargs)
+
+    return locked
 
 
 def setting(name: str) -> str:
@@ -233,6 +246,7 @@ def _merge_configuration(previous: dict | None, sent: dict | None) -> dict:
 
 
 def _create_service(original):
+    @_serialised
     def create_service(self, cluster_str, service_name, desired_count, *args, **kwargs):
         cluster = self._get_cluster(cluster_str)
         counts = cluster.running_tasks_count, cluster.pending_tasks_count
@@ -253,6 +267,7 @@ def _create_service(original):
 def _update_service(original):
     from moto.ecs.exceptions import ECSException
 
+    @_serialised
     def update_service(self, service_properties):
         cluster_str = service_properties.get("cluster", "default")
         try:
@@ -301,6 +316,7 @@ def _scale(service, desired: int) -> None:
 
 
 def _describe_services(original):
+    @_serialised
     def describe_services(self, cluster_str, service_names_or_arns):
         services, failures = original(self, cluster_str, service_names_or_arns)
         for service in services:
