@@ -41,7 +41,7 @@ def test_every_setting_comes_from_the_environment():
 @pytest.mark.parametrize("value", [None, ""])
 def test_missing_jwt_secret_stops_the_app_naming_it(value):
     env = {"DB_HOST": "db"} if value is None else {"DB_HOST": "db", "JWT_SECRET": value}
-    code, _, stderr = load(**env)
+    code, _config, stderr = load(**env)
     assert code != 0
     assert "environment variable JWT_SECRET is required but not set" in stderr
 
@@ -54,5 +54,5 @@ def test_defaults_and_no_database_still_loads():
 
 
 def test_malformed_timeout_is_named():
-    code, _, stderr = load(JWT_SECRET="s", DB_CONNECT_TIMEOUT="soon")
+    code, _config, stderr = load(JWT_SECRET="s", DB_CONNECT_TIMEOUT="soon")
     assert code != 0 and "DB_CONNECT_TIMEOUT" in stderr
