@@ -55,7 +55,7 @@ def run(module_exit):
     """run(check_mode=False, expect_failure=False, **args) -> the result of the distribution ARGS updated with args."""
 
     def run_distribution(check_mode=False, expect_failure=False, **args):
-        ended = module_exit(dist_module, dict(copy.deepcopy(ARGS), **args), check_mode=check_mode)
+        ended = module_exit(dist_module, dict(copy.deepcopy(ARGS), _ansible_diff=True, **args), check_mode=check_mode)
         assert ended.failed is expect_failure, ended.result
         return ended.result
 
