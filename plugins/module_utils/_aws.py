@@ -229,16 +229,24 @@ class DiffTracker:
     ``add(name, before, after)`` records one owned field or resource (None for "does not exist"); a name added
     twice keeps its first ``before`` and its last ``after``.  ``get_before_after()`` gives the two dicts;
     ``has_differences`` says whether any recorded item differs; ``result(module)`` is ``{"diff": ...}`` when the
-    run asked for a diff (``module._diff``), else ``{}``.
+    run asked for a diff (``module._diff``), else ``{}``.  With ``omit_none``, a side that is None ("does not
+    exist") is left out of its dict.
     """
 
-    def __init__(self):
+    def __init__(self, omit_none=False):
         self._items = {}
+        self.omit_none = omit_none
 
     def add(self, name, before=None, after=None):
         if name in self._items:
             before = self._items[name][0]
         self._items[name] = (before, after)
+
+    def add_all(self, before, after):
+        """Add every key of two dicts (a missing key is None on its side)."""
+        before, after = before or {}, after or {}
+        for name in [*before, *(k for k in after if k not in before)]:
+            self.add(name, before.get(name), after.get(name))
 
     def merge(self, other):
         for name, (before, after) in other._items.items():
@@ -255,13 +263,14 @@ class DiffTracker:
     def has_difference_for(self, name):
         return name in self._items and self._items[name][0] != self._items[name][1]
 
-    def get_before_after(self, omit_none=False):
-        """(before, after) dicts; with omit_none, items that are None on one side are left out of that side."""
+    def get_before_after(self, omit_none=None):
+        """(before, after) dicts; with omit_none (default: the tracker's), items that are None on one side are left out of that side."""
+        omit_none = self.omit_none if omit_none is None else omit_none
         before = {name: b for name, (b, _a) in self._items.items() if not (omit_none and b is None)}
         after = {name: a for name, (_b, a) in self._items.items() if not (omit_none and a is None)}
         return before, after
 
-    def result(self, module, omit_none=False):
+    def result(self, module, omit_none=None):
         if not getattr(module, "_diff", False):
             return {}
         before, after = self.get_before_after(omit_none)
