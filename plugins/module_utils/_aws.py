@@ -194,13 +194,6 @@ class SecretsManagerErrors(JwtPizzaErrors):
     MISSING = ("ResourceNotFoundException",)
 
 
-def aws_call(description, missing=(), retries=RETRIES, delay=RETRY_DELAY, max_delay=RETRY_MAX_DELAY):
-    """Deprecated, kept until every module uses the per-service handlers: ``<Service>Errors.call``/``lookup``."""
-    handler = type("AdHocErrors", (JwtPizzaErrors,), {"MISSING": tuple(missing)})
-    decorate = handler.lookup if missing else handler.call
-    return decorate(description, retries=retries, delay=delay, max_delay=max_delay)
-
-
 def wait_for(probe, timeout, delay, what, explain=None, sleep=time.sleep, clock=time.monotonic):
     """Poll ``probe()`` until it returns ``(True, value)``; return that value.
 
@@ -247,6 +240,13 @@ class DiffTracker:
         before, after = before or {}, after or {}
         for name in [*before, *(k for k in after if k not in before)]:
             self.add(name, before.get(name), after.get(name))
+
+    @classmethod
+    def of(cls, before, after):
+        """A tracker of two flat dicts of owned fields (a resource that does not exist is {}); None sides omitted."""
+        tracker = cls(omit_none=True)
+        tracker.add_all(before, after)
+        return tracker
 
     def merge(self, other):
         for name, (before, after) in other._items.items():
@@ -333,18 +333,16 @@ class JwtPizzaModule(AnsibleAWSModule):
     def run(self, action):
         """Call ``action()`` and exit with its result dict, or fail with the AWS error it raised.
 
-        A ``diff`` that is a DiffTracker becomes ``{"diff": {"before", "after"}}`` when the run asks for a diff, and is
-        dropped otherwise.
+        The result's ``diff`` (a DiffTracker) becomes ``{"diff": {"before", "after"}}`` when the run asks for a diff, and
+        is dropped otherwise.
         """
         try:
             result = action()
         except AnsibleAWSError as exc:
             self.fail_json_aws_error(exc)
         tracker = result.pop("diff", None)
-        if isinstance(tracker, DiffTracker):
+        if tracker is not None:
             result.update(tracker.result(self))
-        elif tracker is not None and self._diff:
-            result["diff"] = tracker
         self.exit_json(**result)
 
     def run_state(self, manager):

@@ -457,9 +457,7 @@ class CertificateManager:
         return used & set(records)
 
     def result(self, certificate, before, after):
-        diff = DiffTracker(omit_none=True)
-        diff.add_all(before, after)
-        return {"changed": self.changed, "certificate": certificate, "diff": diff}
+        return {"changed": self.changed, "certificate": certificate, "diff": DiffTracker.of(before, after)}
 
 
 def main():

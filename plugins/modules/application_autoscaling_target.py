@@ -119,12 +119,14 @@ policies:
   sample: ["jwt-pizza-dev-service-cpu"]
 """
 
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import ApplicationAutoScalingErrors
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import DiffTracker
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
 
 
-@aws_call("describe scalable target")
+@ApplicationAutoScalingErrors.call("describe scalable target")
 def describe_target(client, namespace, resource_id, dimension):
     targets = client.describe_scalable_targets(
         ServiceNamespace=namespace, ResourceIds=[resource_id], ScalableDimension=dimension
@@ -132,7 +134,7 @@ def describe_target(client, namespace, resource_id, dimension):
     return targets[0] if targets else None
 
 
-@aws_call("register scalable target")
+@ApplicationAutoScalingErrors.call("register scalable target")
 def register_target(client, namespace, resource_id, dimension, min_capacity, max_capacity):
     client.register_scalable_target(
         ServiceNamespace=namespace, ResourceId=resource_id, ScalableDimension=dimension,
@@ -140,12 +142,12 @@ def register_target(client, namespace, resource_id, dimension, min_capacity, max
     )
 
 
-@aws_call("deregister scalable target", missing=("ObjectNotFoundException",))
+@ApplicationAutoScalingErrors.delete("deregister scalable target")
 def deregister_target(client, namespace, resource_id, dimension):
     client.deregister_scalable_target(ServiceNamespace=namespace, ResourceId=resource_id, ScalableDimension=dimension)
 
 
-@aws_call("describe scaling policies")
+@ApplicationAutoScalingErrors.call("describe scaling policies")
 def describe_policies(client, namespace, resource_id, dimension):
     paginator = client.get_paginator("describe_scaling_policies")
     policies = paginator.paginate(
@@ -155,7 +157,7 @@ def describe_policies(client, namespace, resource_id, dimension):
     return [p for p in policies if p["ResourceId"] == resource_id]
 
 
-@aws_call("put scaling policy")
+@ApplicationAutoScalingErrors.call("put scaling policy")
 def put_policy(client, namespace, resource_id, dimension, name, configuration):
     client.put_scaling_policy(
         PolicyName=name, ServiceNamespace=namespace, ResourceId=resource_id, ScalableDimension=dimension,
@@ -163,7 +165,7 @@ def put_policy(client, namespace, resource_id, dimension, name, configuration):
     )
 
 
-@aws_call("delete scaling policy", missing=("ObjectNotFoundException",))
+@ApplicationAutoScalingErrors.delete("delete scaling policy")
 def delete_policy(client, namespace, resource_id, dimension, name):
     client.delete_scaling_policy(
         PolicyName=name, ServiceNamespace=namespace, ResourceId=resource_id, ScalableDimension=dimension
@@ -222,15 +224,17 @@ class ScalableTarget:
         if target:
             summary = {"resource_id": self.key[1], "service_namespace": self.key[0], "scalable_dimension": self.key[2],
                        "min_capacity": target["MinCapacity"], "max_capacity": target["MaxCapacity"]}
-        return {"changed": changed, "target": summary, "policies": sorted(policies),
-                "diff": {"before": before, "after": after}}
+        return {
+            "changed": changed,
+            "target": summary,
+            "policies": sorted(policies),
+            "diff": DiffTracker.of(before, after),
+        }
 
     def ensure_present(self):
         p = self.module.params
-        if p["min_capacity"] is None or p["max_capacity"] is None:
-            self.module.fail_json(msg="min_capacity and max_capacity are required with state=present")
         if p["min_capacity"] > p["max_capacity"]:
-            self.module.fail_json(msg=f"min_capacity {p['min_capacity']} is above max_capacity {p['max_capacity']}")
+            raise JwtPizzaAWSError(message=f"min_capacity {p['min_capacity']} is above max_capacity {p['max_capacity']}")
         target, policies = self.read()
         before = {"capacity": None, "policies": {}}
         after = {"capacity": None, "policies": {}}
@@ -304,6 +308,7 @@ def main():
             ),
             purge_policies=dict(type="bool", default=True),
         ),
+        required_if=[("state", "present", ["min_capacity", "max_capacity"])],
         supports_check_mode=True,
     )
     target = ScalableTarget(module)

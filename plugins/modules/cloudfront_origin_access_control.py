@@ -109,6 +109,7 @@ origin_access_control:
 """
 
 from ansible_collections.jwtpizza.cloud.plugins.module_utils import _cloudfront as cf
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import DiffTracker
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import diff_owned
@@ -174,7 +175,7 @@ class OriginAccessControlManager:
         found = self.find()
         if found is None:
             after = dict(desired, description=desired["description"] or "")
-            diff = {"before": {}, "after": after}
+            diff = DiffTracker.of({}, after)
             if self.module.check_mode:
                 return {"changed": True, "origin_access_control": {}, "diff": diff}
             created = cf.create_origin_access_control(self.client, _config(after))
@@ -185,7 +186,7 @@ class OriginAccessControlManager:
         current = _view(found)
         changes = diff_owned(desired, current, FIELDS)
         after = dict(current, **{k: v["after"] for k, v in changes.items()})
-        diff = {"before": current, "after": after}
+        diff = DiffTracker.of(current, after)
         if not changes or self.module.check_mode:
             return {"changed": bool(changes), "origin_access_control": self.result(found["Id"], current), "diff": diff}
         read = cf.get_origin_access_control(self.client, found["Id"])
@@ -198,8 +199,8 @@ class OriginAccessControlManager:
     def ensure_absent(self):
         found = self.find()
         if found is None:
-            return {"changed": False, "origin_access_control": {}, "diff": {"before": {}, "after": {}}}
-        diff = {"before": _view(found), "after": {}}
+            return {"changed": False, "origin_access_control": {}, "diff": DiffTracker.of({}, {})}
+        diff = DiffTracker.of(_view(found), {})
         if not self.module.check_mode:
             read = cf.get_origin_access_control(self.client, found["Id"])
             if read is not None:

@@ -209,6 +209,7 @@ from collections import namedtuple
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.jwtpizza.cloud.plugins.module_utils import _cloudfront as cf
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import DiffTracker
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import diff_owned
@@ -334,10 +335,7 @@ class SiteDistributionManager:
         current_tags = cf.list_tags(self.client, summary["ARN"])
         add, remove = compare_aws_tags(current_tags, tags, self.params["purge_tags"]) if tags else ({}, [])
         after_tags = dict({k: v for k, v in current_tags.items() if k not in remove}, **add)
-        diff = {
-            "before": dict({k: current[k] for k in cf.OWNED_FIELDS}, tags=current_tags),
-            "after": dict(self.desired, tags=after_tags),
-        }
+        diff = DiffTracker.of(dict({k: current[k] for k in cf.OWNED_FIELDS}, tags=current_tags), dict(self.desired, tags=after_tags))
         changed = bool(changes or add or remove)
         if changed and not self.module.check_mode:
             if changes:
@@ -353,7 +351,7 @@ class SiteDistributionManager:
         tags = self.desired_tags()
         found = self.find()
         if found is None:
-            diff = {"before": {}, "after": dict(self.desired, tags=tags or {"Name": self.name})}
+            diff = DiffTracker.of({}, dict(self.desired, tags=tags or {"Name": self.name}))
             if self.module.check_mode:
                 return {"changed": True, "distribution": {}, "diff": diff}
             dist_id, created = self.create(tags or {"Name": self.name})
@@ -382,9 +380,9 @@ class SiteDistributionManager:
         self.desired = None
         found = self.find()
         if found is None:
-            return {"changed": False, "distribution": {}, "diff": {"before": {}, "after": {}}}
+            return {"changed": False, "distribution": {}, "diff": DiffTracker.of({}, {})}
         dist_id, config, etag = found.summary["Id"], found.config, found.etag
-        diff = {"before": {k: cf.owned_view(config)[k] for k in cf.OWNED_FIELDS}, "after": {}}
+        diff = DiffTracker.of({k: cf.owned_view(config)[k] for k in cf.OWNED_FIELDS}, {})
         if self.module.check_mode:
             return {"changed": True, "distribution": {}, "diff": diff}
         if config.get("Enabled"):
@@ -438,9 +436,7 @@ def main():
     if params["state"] == "present" and not params["aliases"]:
         module.fail_json(msg="aliases must name at least one domain when state=present")
     # Empty values pass in check mode only: the resources they name may not exist before a real run.
-    empty = [k for k in ("origin_bucket_domain", "origin_access_control_id", "certificate_arn") if not params[k]]
-    if params["state"] == "present" and empty and not module.check_mode:
-        module.fail_json(msg=f"state is present but these are empty: {', '.join(empty)}")
+    module.require_unless_check_mode("origin_bucket_domain", "origin_access_control_id", "certificate_arn")
     if len(params["name"]) > 128:
         module.fail_json(msg="name must be at most 128 characters (it is stored as the distribution comment)")
     manager = SiteDistributionManager(module)

@@ -147,61 +147,64 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import DiffTracker
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import ECSErrors
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import tag_options
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs import found
 
 OWNED = ("capacity_providers", "default_capacity_provider_strategy", "container_insights", "tags")
 GONE = ("INACTIVE",)
 
 
-@aws_call("describe cluster", missing=("ClusterNotFoundException",))
+@ECSErrors.lookup("describe cluster")
 def describe_cluster(client, name):
+    """The cluster, or None (DescribeClusters reports a missing cluster as a failure with reason MISSING)."""
     response = client.describe_clusters(clusters=[name], include=["TAGS", "SETTINGS"])
-    return next(iter(response.get("clusters", [])), None)
+    return next(iter(found(response, "clusters", f"cluster {name}")), None)
 
 
-@aws_call("create cluster")
+@ECSErrors.call("create cluster")
 def create_cluster(client, **params):
     return client.create_cluster(**params)["cluster"]
 
 
-@aws_call("update cluster settings")
+@ECSErrors.call("update cluster settings")
 def update_settings(client, name, insights):
     client.update_cluster(cluster=name, settings=[{"name": "containerInsights", "value": insights}])
 
 
-@aws_call("put cluster capacity providers")
+@ECSErrors.call("put cluster capacity providers")
 def put_capacity_providers(client, name, providers, strategy):
     client.put_cluster_capacity_providers(
         cluster=name, capacityProviders=providers, defaultCapacityProviderStrategy=strategy
     )
 
 
-@aws_call("tag cluster")
+@ECSErrors.call("tag cluster")
 def tag_cluster(client, arn, tags):
     client.tag_resource(resourceArn=arn, tags=tags)
 
 
-@aws_call("untag cluster")
+@ECSErrors.call("untag cluster")
 def untag_cluster(client, arn, keys):
     client.untag_resource(resourceArn=arn, tagKeys=keys)
 
 
-@aws_call("list services of cluster", missing=("ClusterNotFoundException",))
+@ECSErrors.lookup("list services of cluster")
 def list_services(client, name):
     paginator = client.get_paginator("list_services")
     return paginator.paginate(cluster=name).build_full_result().get("serviceArns", [])
 
 
-@aws_call("describe services of cluster")
+@ECSErrors.call("describe services of cluster")
 def describe_services(client, name, arns):
-    return client.describe_services(cluster=name, services=arns).get("services", [])
+    return found(client.describe_services(cluster=name, services=arns), "services", f"services of cluster {name}")
 
 
-@aws_call("delete cluster", missing=("ClusterNotFoundException",))
+@ECSErrors.delete("delete cluster")
 def delete_cluster(client, name):
     client.delete_cluster(cluster=name)
 
@@ -274,7 +277,7 @@ class EcsCluster:
             "cluster": current,
             "cluster_arn": current.get("cluster_arn", ""),
             "cluster_name": self.name,
-            "diff": {"before": before if before is not None else {}, "after": after if after is not None else {}},
+            "diff": DiffTracker.of(before, after),
         }
 
     def read(self):

@@ -155,9 +155,7 @@ class HostedZone:
         self.tags = module.params["tags"]
 
     def result(self, zone_id, name_servers, changed=False, created=False, before=None, after=None):
-        diff = DiffTracker(omit_none=True)
-        for key in sorted({*(before or {}), *(after or {})}):
-            diff.add(key, (before or {}).get(key), (after or {}).get(key))
+        diff = DiffTracker.of(before, after)
         return {
             "changed": changed,
             "created": created,
