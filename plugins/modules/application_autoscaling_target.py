@@ -77,6 +77,11 @@ options:
     description: Delete policies of the target not listed in I(target_tracking_policies).
     type: bool
     default: true
+attributes:
+  check_mode:
+    support: full
+    details:
+      - A target still to be registered is reported with the requested capacity.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -110,13 +115,17 @@ target:
   description: The scalable target after this run (empty when absent).
   returned: always
   type: dict
-  sample: {"resource_id": "service/jwt-pizza-dev/jwt-pizza-dev-service", "min_capacity": 1, "max_capacity": 4}
+  sample:
+    resource_id: service/jwt-pizza-dev/jwt-pizza-dev-service
+    min_capacity: 1
+    max_capacity: 4
 policies:
   description: Names of the target's scaling policies after this run.
   returned: always
   type: list
   elements: str
-  sample: ["jwt-pizza-dev-service-cpu"]
+  sample:
+    - jwt-pizza-dev-service-cpu
 """
 
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import ApplicationAutoScalingErrors

@@ -51,6 +51,11 @@ options:
 notes:
   - "Only the name, description (when set), origin type, signing behaviour and signing protocol are compared.
     An empty description may be missing from a read (the emulator omits it); it counts as empty."
+attributes:
+  check_mode:
+    support: partial
+    details:
+      - An OAC still to be created has no ID in check mode (C(origin_access_control) is empty).
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -137,6 +137,14 @@ notes:
     the bucket, OAC or certificate they name may only be created by earlier tasks of a real run."
   - "Against the emulator a changed O(origin_access_control_id) is not detected, because the emulator does not keep
     the field; the real API returns it and the change is applied."
+attributes:
+  check_mode:
+    support: partial
+    details:
+      - A distribution still to be created has no ID, ARN nor domain name in check mode (C(distribution) is empty).
+      - O(origin_bucket_domain), O(origin_access_control_id) and O(certificate_arn) may be empty in check mode (they
+        name resources the same check run would create).
+      - The deployment is never waited for in check mode.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -163,7 +171,8 @@ EXAMPLES = r"""
     name: jwtpizza-prod-frontend
     origin_bucket_domain: pizza.example.com.s3.us-east-1.amazonaws.com
     origin_access_control_id: E2QWRUHAPOMQZL
-    aliases: [pizza.example.com]
+    aliases:
+      - pizza.example.com
     certificate_arn: arn:aws:acm:us-east-1:123456789012:certificate/0f6c4b2e-0000-4000-8000-000000000000
     price_class: PriceClass_All
     wait_for_deployment: true

@@ -56,6 +56,11 @@ options:
     description: With I(state=absent), delete the repository even when it still holds images (they are deleted too).
     type: bool
     default: false
+attributes:
+  check_mode:
+    support: partial
+    details:
+      - A repository still to be created has no ARN, URI nor registry ID in check mode (C(repository) is empty).
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -127,7 +132,10 @@ repository:
     tags:
       description: Tags of the repository.
       type: dict
-      sample: {Project: jwt-pizza, Environment: dev, ManagedBy: jwtpizza.cloud}
+      sample:
+        Project: jwt-pizza
+        Environment: dev
+        ManagedBy: jwtpizza.cloud
 lifecycle_policy:
   description: The lifecycle policy after the run, parsed (empty when there is none).
   returned: always
@@ -136,8 +144,13 @@ lifecycle_policy:
     rules:
       - rulePriority: 1
         description: Expire untagged images one day after push
-        selection: {tagStatus: untagged, countType: sinceImagePushed, countUnit: days, countNumber: 1}
-        action: {type: expire}
+        selection:
+          tagStatus: untagged
+          countType: sinceImagePushed
+          countUnit: days
+          countNumber: 1
+        action:
+          type: expire
 """
 
 import json

@@ -45,7 +45,10 @@ options:
       - Every I(capacity_provider) must be one of I(capacity_providers).
     type: list
     elements: dict
-    default: [{capacity_provider: FARGATE, weight: 1, base: 0}]
+    default:
+      - capacity_provider: FARGATE
+        weight: 1
+        base: 0
     suboptions:
       capacity_provider:
         description: Name of the capacity provider.
@@ -64,6 +67,13 @@ options:
     type: str
     choices: [enabled, enhanced, disabled]
     default: disabled
+attributes:
+  check_mode:
+    support: partial
+    details:
+      - A cluster still to be created has no ARN in check mode (C(cluster) is empty).
+      - With I(state=absent), check mode reports the delete even while services remain, since the same check run may
+        remove them first; a real run fails then.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -76,7 +86,9 @@ EXAMPLES = r"""
 - name: Create the Fargate cluster with Container Insights off
   jwtpizza.cloud.ecs_cluster:
     name: jwt-pizza-dev-cluster
-    capacity_providers: [FARGATE, FARGATE_SPOT]
+    capacity_providers:
+      - FARGATE
+      - FARGATE_SPOT
     default_capacity_provider_strategy:
       - capacity_provider: FARGATE
         weight: 1
@@ -122,7 +134,10 @@ cluster:
       description: Default strategy, sorted by provider, with C(base) and C(weight) filled in.
       type: list
       elements: dict
-      sample: [{capacity_provider: FARGATE, weight: 1, base: 0}]
+      sample:
+        - capacity_provider: FARGATE
+          weight: 1
+          base: 0
     container_insights:
       description: Value of the C(containerInsights) setting (C(disabled) when the read omits it).
       type: str
@@ -130,7 +145,8 @@ cluster:
     tags:
       description: Tags of the cluster.
       type: dict
-      sample: {Project: jwt-pizza}
+      sample:
+        Project: jwt-pizza
 cluster_arn:
   description: ARN of the cluster (empty when it does not exist).
   returned: always

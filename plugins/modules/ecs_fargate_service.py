@@ -226,7 +226,8 @@ deregistered_task_definitions:
   returned: always
   type: list
   elements: str
-  sample: ["arn:aws:ecs:us-east-1:123456789012:task-definition/jwt-pizza-dev-service:1"]
+  sample:
+    - arn:aws:ecs:us-east-1:123456789012:task-definition/jwt-pizza-dev-service:1
 """
 
 import re

@@ -79,7 +79,8 @@ name_servers:
   returned: when the zone exists
   type: list
   elements: str
-  sample: ["ns-1.awsdns-01.org"]
+  sample:
+    - ns-1.awsdns-01.org
 created:
   description: Whether this run created the zone.
   returned: always
