@@ -299,8 +299,11 @@ class CertificateManager:
         A token stays bound for an hour to the certificate it created, even a deleted one (moto then fails with
         HTTP 500, ACM returns the deleted ARN): the next token of the deterministic sequence is used then.
         """
-        params = {"DomainName": self.domain, "ValidationMethod": "DNS",
-                  "Tags": [{"Key": k, "Value": v} for k, v in sorted(self.tags.items())]}
+        params = {
+            "DomainName": self.domain,
+            "ValidationMethod": "DNS",
+            "Tags": [{"Key": k, "Value": v} for k, v in sorted(self.tags.items())],
+        }
         sans = [n for n in self.names if n != self.domain]
         if sans:
             params["SubjectAlternativeNames"] = sans
@@ -332,9 +335,13 @@ class CertificateManager:
         if cert is None:
             self.changed = True
             if self.module.check_mode:
-                after = {"domain_name": self.domain, "subject_alternative_names": self.names,
-                         "status": "PENDING_VALIDATION", "tags": self.tags,
-                         "validation_records": "(known after the request)"}
+                after = {
+                    "domain_name": self.domain,
+                    "subject_alternative_names": self.names,
+                    "status": "PENDING_VALIDATION",
+                    "tags": self.tags,
+                    "validation_records": "(known after the request)",
+                }
                 return self.result({}, before, after)
             cert = self.request()
         elif not validation_records(cert)[1] and not self.module.check_mode:

@@ -231,8 +231,13 @@ class ScalableTarget:
     def result(self, changed, target, policies, before, after):
         summary = {}
         if target:
-            summary = {"resource_id": self.key[1], "service_namespace": self.key[0], "scalable_dimension": self.key[2],
-                       "min_capacity": target["MinCapacity"], "max_capacity": target["MaxCapacity"]}
+            summary = {
+                "resource_id": self.key[1],
+                "service_namespace": self.key[0],
+                "scalable_dimension": self.key[2],
+                "min_capacity": target["MinCapacity"],
+                "max_capacity": target["MaxCapacity"],
+            }
         return {
             "changed": changed,
             "target": summary,
@@ -285,8 +290,10 @@ class ScalableTarget:
         target, policies = self.read()
         if not target:
             return self.result(False, None, [], {}, {})
-        before = {"capacity": {"min": target["MinCapacity"], "max": target["MaxCapacity"]},
-                  "policies": sorted(policies)}
+        before = {
+            "capacity": {"min": target["MinCapacity"], "max": target["MaxCapacity"]},
+            "policies": sorted(policies),
+        }
         if not self.module.check_mode:
             for name in sorted(policies):
                 delete_policy(self.client, *self.key, name)
