@@ -76,9 +76,11 @@ RUN_TIMEOUT = 600
 
 
 def tests_for(path):
-    if path in TESTS:
-        return TESTS[path]
-    return [f"{UNIT}/modules/test_{Path(path).stem}.py"]
+    """The tests of a file; a module's also include test_documentation.py (its argument_spec against its docs)."""
+    tests = TESTS.get(path) or [f"{UNIT}/modules/test_{Path(path).stem}.py"]
+    if path.startswith("plugins/modules/"):
+        tests = [f"{UNIT}/modules/test_documentation.py", *tests]
+    return tests
 
 
 @dataclass
