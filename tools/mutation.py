@@ -25,7 +25,8 @@ Equivalent-mutant rules (sites excluded before the pick, by rule, never by hand)
 
 1. ``if __name__ == "__main__":`` and everything under it (the unit tests import modules, they do not run them).
 2. Timing only: integer constants assigned to names ending in ``_DELAY``/``_TIMEOUT`` (any case), or passed as
-   the ``delay``/``max_delay``/``poll_delay`` of a wait or a backoff; the unit tests fake the clock or never wait,
+   the ``delay``/``max_delay``/``poll_delay``/``timeout``/``lifetime`` of a wait, a backoff or a DNS query; the unit
+   tests fake the clock or never wait,
    so a changed duration is not observable behaviour.
 3. No ``return None`` mutant where the value already is ``None`` (or a bare ``return``): it would change nothing.
    A function whose result callers discard is NOT excluded: a test that cannot see it is a gap, not an equivalent.
@@ -122,7 +123,7 @@ FLIPS = {
     ast.IsNot: "is",
 }
 TIMING_NAMES = ("_DELAY", "_TIMEOUT")
-TIMING_KEYWORDS = ("delay", "max_delay", "poll_delay")
+TIMING_KEYWORDS = ("delay", "max_delay", "poll_delay", "lifetime", "timeout")
 
 
 class Sites(ast.NodeVisitor):

@@ -345,3 +345,11 @@ def test_empty_dependencies_fail_a_real_run_but_not_check_mode(api_calls, run):
     assert "certificate_arn" in result["msg"] and "origin_access_control_id" in result["msg"]
     assert run(check_mode=True, **missing)["changed"] is True
     assert writes(api_calls) == []
+
+
+def test_error_responses_read_without_ttl_or_page_path_get_their_defaults():
+    config = {"CustomErrorResponses": {"Items": [{"ErrorCode": 404}, {"ErrorCode": 403, "ResponseCode": 200}]}}
+    assert cf.owned_view(config)["custom_error_responses"] == [
+        {"error_code": 403, "response_page_path": "", "response_code": "200", "error_caching_min_ttl": 0},
+        {"error_code": 404, "response_page_path": "", "response_code": "", "error_caching_min_ttl": 0},
+    ]

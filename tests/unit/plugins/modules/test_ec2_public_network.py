@@ -407,3 +407,15 @@ def test_two_vpcs_with_the_name_fail_naming_them(run_module):
 def test_no_diff_unless_asked(run_module):
     result, failed = run_module(ec2_public_network, args())
     assert not failed and "diff" not in result
+
+
+def test_ipv6_added_to_an_existing_network_associates_a_block(run_module, api_calls):
+    first, failed = run_module(ec2_public_network, args())
+    assert not failed, first
+    api_calls.clear()
+    result, failed = run_module(ec2_public_network, args(ipv6=True))
+    assert not failed, result
+    assert result["actions"][0] == f"associate an Amazon-provided IPv6 /56 with VPC {NAME}-vpc"
+    [params] = [p for op, p in api_calls if op == "AssociateVpcCidrBlock"]
+    assert params == {"VpcId": first["vpc_id"], "AmazonProvidedIpv6CidrBlock": True}
+    assert ipaddress.IPv6Network(read()["vpc"]["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]).prefixlen == 56

@@ -134,6 +134,8 @@ def test_scaled_count_within_bounds_is_kept(aws, present):
 def test_check_mode_writes_nothing(aws, api_calls, present):
     out = present(aws, _ansible_check_mode=True)
     assert out.result["changed"] is True
+    assert out.result["task_definition_arn"] == f"{NAME}:1"  # the revision a real run would register
+    assert out.result["task_definition_registered"] is True
     assert writes(api_calls) == []
     assert boto3.client("ecs").list_task_definitions()["taskDefinitionArns"] == []
 
@@ -145,6 +147,7 @@ def test_absent_deletes_service_and_every_revision(aws, api_calls, run, present)
     out = run(cluster=CLUSTER, name=NAME, state="absent")
     assert out.result["changed"] is True
     assert len(out.result["deregistered_task_definitions"]) == 2
+    assert (out.result["service_arn"], out.result["desired_count"], out.result["image_available"]) == ("", 0, True)
     assert service()["status"] == "INACTIVE"
     assert boto3.client("ecs").list_task_definitions(status="ACTIVE")["taskDefinitionArns"] == []
     del api_calls[:]
@@ -275,3 +278,17 @@ def test_wait_fails_on_a_failed_rollout_naming_the_events(aws, monkeypatch, pres
     assert out.failed
     assert "FAILED (tasks failed to start)" in out.result["msg"]
     assert "deployment failed: tasks failed to start." in out.result["msg"]
+
+
+def test_a_deployment_configuration_without_circuit_breaker_reads_as_disabled():
+    read = {"deploymentConfiguration": {"maximumPercent": 200, "minimumHealthyPercent": 100}}
+    normal = ecs_fargate_service.normalise_service(read)
+    assert normal["deploymentConfiguration"]["deploymentCircuitBreaker"] == {"enable": False, "rollback": False}
+
+
+def test_ports_default_as_ecs_fills_them():
+    sent = {"name": "app", "portMappings": [{"containerPort": 8080}]}
+    assert ecs_fargate_service.normalise_container(sent)["portMappings"] == [
+        {"containerPort": 8080, "hostPort": 8080, "protocol": "tcp"}
+    ]
+    assert ecs_fargate_service.normalise_container({"name": "app"})["essential"] is True
