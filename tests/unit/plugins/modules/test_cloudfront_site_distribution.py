@@ -353,3 +353,22 @@ def test_error_responses_read_without_ttl_or_page_path_get_their_defaults():
         {"error_code": 403, "response_page_path": "", "response_code": "200", "error_caching_min_ttl": 0},
         {"error_code": 404, "response_page_path": "", "response_code": "", "error_caching_min_ttl": 0},
     ]
+
+
+def test_a_config_written_back_drops_what_the_real_api_rejects():
+    """moto reads CloudFrontDefaultCertificate=true beside the ARN, legacy TTLs and deprecated certificate fields."""
+    desired = cf.desired_view(dict(dist_module_defaults(), **ARGS))
+    read = cf.build_config(desired, "ref")
+    read["ViewerCertificate"].update(
+        {"CloudFrontDefaultCertificate": True, "IAMCertificateId": "", "Certificate": "x", "CertificateSource": "acm"}
+    )
+    read["DefaultCacheBehavior"].update({"ForwardedValues": {"QueryString": False}, "MinTTL": 0})
+    clean = cf.clean_for_write(read)
+    assert clean["ViewerCertificate"] == {
+        "CloudFrontDefaultCertificate": False,
+        "ACMCertificateArn": desired["certificate_arn"],
+        "SSLSupportMethod": "sni-only",
+        "MinimumProtocolVersion": desired["minimum_protocol_version"],
+    }
+    assert "ForwardedValues" not in clean["DefaultCacheBehavior"] and "MinTTL" not in clean["DefaultCacheBehavior"]
+    assert read["ViewerCertificate"]["CloudFrontDefaultCertificate"] is True  # the read itself is left alone
