@@ -7,30 +7,32 @@
 
 import hashlib
 
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import ACMErrors
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import CloudFrontErrors
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import ELBv2Errors
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import error_code
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import wait_for
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import normalize_name
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import record_key
 
 
-@aws_call("describe listener", missing=("ListenerNotFound", "LoadBalancerNotFound"))
+@ELBv2Errors.lookup("describe listener")
 def _describe_listener(client, arn):
     return client.describe_listeners(ListenerArns=[arn])["Listeners"]
 
 
-@aws_call("describe load balancer", missing=("LoadBalancerNotFound",))
+@ELBv2Errors.lookup("describe load balancer")
 def _describe_load_balancer(client, arn):
     return client.describe_load_balancers(LoadBalancerArns=[arn])["LoadBalancers"]
 
 
-@aws_call("get distribution", missing=("NoSuchDistribution",))
+@CloudFrontErrors.lookup("get distribution")
 def _get_distribution(client, distribution_id):
     return client.get_distribution(Id=distribution_id)["Distribution"]
 
 
-@aws_call("delete the ACM certificate", missing=("ResourceNotFoundException",))
+@ACMErrors.delete("delete the ACM certificate")
 def delete_certificate(client, arn):
     client.delete_certificate(CertificateArn=arn)
     return True
@@ -52,8 +54,14 @@ def delete_when_released(client, arn, timeout, delay=10, **wait_options):
             return False, str(exc)
         return True, None
 
-    return wait_for(attempt, timeout, delay, f"ACM to release certificate {arn} for deletion",
-                    explain=lambda last: f"last answer: {last}", **wait_options)
+    return wait_for(
+        attempt,
+        timeout,
+        delay,
+        f"ACM to release certificate {arn} for deletion",
+        explain=lambda last: f"last answer: {last}",
+        **wait_options,
+    )
 
 
 def live_users(module, users):
@@ -105,7 +113,12 @@ def view(cert):
     """The returned (snake_case) form of a described certificate."""
     if not cert:
         return {}
-    return {"arn": cert["CertificateArn"], "domain_name": cert.get("DomainName"),
-            "subject_alternative_names": cert.get("SubjectAlternativeNames", []), "status": cert.get("Status"),
-            "validation_records": validation_records(cert)[0], "in_use_by": cert.get("InUseBy", []),
-            "tags": dict(cert.get("Tags", {}))}
+    return {
+        "arn": cert["CertificateArn"],
+        "domain_name": cert.get("DomainName"),
+        "subject_alternative_names": cert.get("SubjectAlternativeNames", []),
+        "status": cert.get("Status"),
+        "validation_records": validation_records(cert)[0],
+        "in_use_by": cert.get("InUseBy", []),
+        "tags": dict(cert.get("Tags", {})),
+    }

@@ -10,7 +10,7 @@ interface may change without notice and other collections must not import it.
 
 It holds:
 
-- one small function per CloudFront call (``@aws_call``), for origin access
+- one small function per CloudFront call (under ``CloudFrontErrors``), for origin access
   controls, distributions and their tags;
 - the "owned view" of a static-site distribution: the flat set of fields
   ``cloudfront_site_distribution`` manages, built from the module's options
@@ -49,7 +49,7 @@ import re
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import CloudFrontErrors
 
 # Route 53 alias target zone of every CloudFront distribution.
 CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2"
@@ -93,74 +93,74 @@ def _paginate(call, list_key, **kwargs):
             return items
 
 
-@aws_call("list origin access controls")
+@CloudFrontErrors.call("list origin access controls")
 def list_origin_access_controls(client):
     return _paginate(client.list_origin_access_controls, "OriginAccessControlList")
 
 
-@aws_call("get origin access control", missing=("NoSuchOriginAccessControl",))
+@CloudFrontErrors.lookup("get origin access control")
 def get_origin_access_control(client, oac_id):
     return client.get_origin_access_control(Id=oac_id)
 
 
-@aws_call("create origin access control")
+@CloudFrontErrors.call("create origin access control")
 def create_origin_access_control(client, config):
     return client.create_origin_access_control(OriginAccessControlConfig=config)
 
 
-@aws_call("update origin access control")
+@CloudFrontErrors.call("update origin access control")
 def update_origin_access_control(client, oac_id, config, etag):
     return client.update_origin_access_control(Id=oac_id, OriginAccessControlConfig=config, IfMatch=etag)
 
 
-@aws_call("delete origin access control", missing=("NoSuchOriginAccessControl",))
+@CloudFrontErrors.delete("delete origin access control")
 def delete_origin_access_control(client, oac_id, etag):
     return client.delete_origin_access_control(Id=oac_id, IfMatch=etag)
 
 
-@aws_call("list CloudFront distributions")
+@CloudFrontErrors.call("list CloudFront distributions")
 def list_distributions(client):
     return _paginate(client.list_distributions, "DistributionList")
 
 
-@aws_call("get CloudFront distribution", missing=("NoSuchDistribution",))
+@CloudFrontErrors.lookup("get CloudFront distribution")
 def get_distribution(client, dist_id):
     return client.get_distribution(Id=dist_id)
 
 
-@aws_call("get CloudFront distribution config", missing=("NoSuchDistribution",))
+@CloudFrontErrors.lookup("get CloudFront distribution config")
 def get_distribution_config(client, dist_id):
     return client.get_distribution_config(Id=dist_id)
 
 
-@aws_call("create CloudFront distribution")
+@CloudFrontErrors.call("create CloudFront distribution")
 def create_distribution(client, config, tags):
     return client.create_distribution_with_tags(
         DistributionConfigWithTags={"DistributionConfig": config, "Tags": {"Items": ansible_dict_to_boto3_tag_list(tags)}}
     )
 
 
-@aws_call("update CloudFront distribution")
+@CloudFrontErrors.call("update CloudFront distribution")
 def update_distribution(client, dist_id, config, etag):
     return client.update_distribution(Id=dist_id, DistributionConfig=config, IfMatch=etag)
 
 
-@aws_call("delete CloudFront distribution", missing=("NoSuchDistribution",))
+@CloudFrontErrors.delete("delete CloudFront distribution")
 def delete_distribution(client, dist_id, etag):
     return client.delete_distribution(Id=dist_id, IfMatch=etag)
 
 
-@aws_call("list CloudFront distribution tags")
+@CloudFrontErrors.call("list CloudFront distribution tags")
 def list_tags(client, arn):
     return boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(Resource=arn)["Tags"].get("Items") or [])
 
 
-@aws_call("tag CloudFront distribution")
+@CloudFrontErrors.call("tag CloudFront distribution")
 def tag_resource(client, arn, tags):
     return client.tag_resource(Resource=arn, Tags={"Items": ansible_dict_to_boto3_tag_list(tags)})
 
 
-@aws_call("untag CloudFront distribution")
+@CloudFrontErrors.call("untag CloudFront distribution")
 def untag_resource(client, arn, keys):
     return client.untag_resource(Resource=arn, TagKeys={"Items": list(keys)})
 

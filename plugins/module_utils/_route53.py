@@ -10,7 +10,7 @@ interface may change without notice and other collections must not import it.
 
 Record names are compared normalised (lowercase, no trailing dot, Route 53's
 octal escapes such as ``\\052`` for ``*`` decoded).  Every function wraps one
-boto3 call through ``aws_call``, so throttling is retried and errors arrive as
+boto3 call under ``Route53Errors``, so throttling is retried and errors arrive as
 ``JwtPizzaAWSError``.
 """
 
@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
-
-ZONE_MISSING = ("NoSuchHostedZone",)
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import Route53Errors
 
 
 def normalize_name(name):
@@ -34,13 +32,13 @@ def record_key(record):
     return (normalize_name(record["name"]), record["type"].upper(), normalize_name(record["value"]))
 
 
-@aws_call("describe the hosted zone", missing=ZONE_MISSING)
+@Route53Errors.lookup("describe the hosted zone")
 def get_hosted_zone(client, zone_id):
     """get_hosted_zone, or None when the zone does not exist."""
     return client.get_hosted_zone(Id=zone_id)
 
 
-@aws_call("read a record set of the hosted zone", missing=ZONE_MISSING)
+@Route53Errors.lookup("read a record set of the hosted zone")
 def _list_from(client, zone_id, name, rtype):
     return client.list_resource_record_sets(
         HostedZoneId=zone_id, StartRecordName=name, StartRecordType=rtype, MaxItems="1"
@@ -70,7 +68,7 @@ def record_values(rrset):
     return sorted(normalize_name(rr["Value"]) for rr in (rrset or {}).get("ResourceRecords", []))
 
 
-@aws_call("change record sets of the hosted zone")
+@Route53Errors.call("change record sets of the hosted zone")
 def change_record_sets(client, zone_id, changes, comment):
     """One ChangeResourceRecordSets call with all ``changes``."""
     return client.change_resource_record_sets(

@@ -41,7 +41,8 @@ options:
     default: present
   hosted_zone_id:
     description:
-      - Route 53 hosted zone that receives the DNS validation CNAME records. Required with O(state=present).
+      - Route 53 hosted zone that receives the DNS validation CNAME records. Required with O(state=present) (may be
+        empty in check mode).
       - With O(state=absent) the records are removed from it when their value still matches; a missing zone is
         tolerated. Without it, records are left alone.
     type: str
@@ -55,6 +56,12 @@ options:
     description: Seconds to wait for C(ISSUED) when O(wait=true).
     type: int
     default: 600
+attributes:
+  check_mode:
+    support: partial
+    details:
+      - A certificate still to be requested has no ARN nor validation records yet; check mode reports it without them.
+      - With O(hosted_zone_id) empty (a zone the same check run would create), the zone is not read.
 notes:
   - The module always adds the tag C(ManagedBy=jwtpizza.cloud); O(tags) must not set it to another value.
   - Certificates in status C(FAILED), C(REVOKED), C(EXPIRED), C(VALIDATION_TIMED_OUT) or C(INACTIVE) are never
@@ -85,7 +92,9 @@ EXAMPLES = r"""
     domain_name: pizza.example.com
     hosted_zone_id: Z0123456789ABCDEFGHIJ
     region: us-east-1
-    tags: {Project: jwt-pizza, Environment: dev}
+    tags:
+      Project: jwt-pizza
+      Environment: dev
     wait: true
 
 - name: Delete the certificate and its validation records
@@ -93,7 +102,9 @@ EXAMPLES = r"""
     domain_name: pizza.example.com
     hosted_zone_id: Z0123456789ABCDEFGHIJ
     region: us-east-1
-    tags: {Project: jwt-pizza, Environment: dev}
+    tags:
+      Project: jwt-pizza
+      Environment: dev
     state: absent
 """
 
@@ -103,7 +114,8 @@ deleted:
   returned: O(state=absent) and a certificate existed
   type: list
   elements: str
-  sample: [arn:aws:acm:us-east-1:123456789012:certificate/0b3e7e4c-2f6a-4c65-9a0e-1f2a3b4c5d6e]
+  sample:
+    - arn:aws:acm:us-east-1:123456789012:certificate/0b3e7e4c-2f6a-4c65-9a0e-1f2a3b4c5d6e
 certificate:
   description: The certificate; empty with O(state=absent), or when check mode would request a new one.
   returned: always
@@ -121,7 +133,8 @@ certificate:
       description: Every name of the certificate, as ACM reports them (includes the main name).
       type: list
       elements: str
-      sample: [pizza.example.com]
+      sample:
+        - pizza.example.com
     status:
       description: ACM status.
       type: str
@@ -130,8 +143,10 @@ certificate:
       description: Distinct DNS validation records (a wildcard and its apex share one).
       type: list
       elements: dict
-      sample: [{name: _a79865eb4cd1a6ab990a45779b4e0b96.pizza.example.com., type: CNAME,
-                value: _424fe3a4b2d57b6c7fd3d1d7e2b40f17.acm-validations.aws.}]
+      sample:
+        - name: _a79865eb4cd1a6ab990a45779b4e0b96.pizza.example.com.
+          type: CNAME
+          value: _424fe3a4b2d57b6c7fd3d1d7e2b40f17.acm-validations.aws.
     in_use_by:
       description: ARNs of the resources that use the certificate.
       type: list
@@ -140,7 +155,10 @@ certificate:
     tags:
       description: Tags of the certificate.
       type: dict
-      sample: {ManagedBy: jwtpizza.cloud, Project: jwt-pizza, Environment: dev}
+      sample:
+        ManagedBy: jwtpizza.cloud
+        Project: jwt-pizza
+        Environment: dev
 """
 
 import time
@@ -151,11 +169,14 @@ from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import live_us
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import name_set
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import validation_records
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import view
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import ACMErrors
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import DiffTracker
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaTimeout
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import error_code
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import tag_options
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import wait_for
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import change_record_sets
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import get_record_set
@@ -168,37 +189,36 @@ from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import zon
 MANAGED_BY = "jwtpizza.cloud"
 IDENTITY_KEYS = ("ManagedBy", "Project", "Environment")
 UNUSABLE = ("FAILED", "REVOKED", "EXPIRED", "VALIDATION_TIMED_OUT", "INACTIVE")
-NOT_FOUND = ("ResourceNotFoundException",)
 TOKEN_ATTEMPTS = 4
 CHANGE_COMMENT = "jwtpizza.cloud acm_certificate DNS validation"
 
 
-@aws_call("list ACM certificates")
+@ACMErrors.call("list ACM certificates")
 def list_certificates(client):
     return client.get_paginator("list_certificates").paginate().build_full_result()["CertificateSummaryList"]
 
 
-@aws_call("describe the ACM certificate", missing=NOT_FOUND)
+@ACMErrors.lookup("describe the ACM certificate")
 def describe_certificate(client, arn):
     return client.describe_certificate(CertificateArn=arn)["Certificate"]
 
 
-@aws_call("list the tags of the ACM certificate", missing=NOT_FOUND)
+@ACMErrors.lookup("list the tags of the ACM certificate")
 def list_tags(client, arn):
     return {t["Key"]: t.get("Value", "") for t in client.list_tags_for_certificate(CertificateArn=arn)["Tags"]}
 
 
-@aws_call("request the ACM certificate", retries=2)
+@ACMErrors.call("request the ACM certificate", retries=2)
 def request_certificate(client, params):
     return client.request_certificate(**params)["CertificateArn"]
 
 
-@aws_call("tag the ACM certificate")
+@ACMErrors.call("tag the ACM certificate")
 def add_tags(client, arn, tags):
     client.add_tags_to_certificate(CertificateArn=arn, Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
 
 
-@aws_call("untag the ACM certificate")
+@ACMErrors.call("untag the ACM certificate")
 def remove_tags(client, arn, keys):
     client.remove_tags_from_certificate(CertificateArn=arn, Tags=[{"Key": k} for k in keys])
 
@@ -218,19 +238,18 @@ class CertificateManager:
         self.acm = module.client("acm")
         self.route53 = module.client("route53")
         self.zone_id = params["hosted_zone_id"] or None
-        # In check mode the zone may be one the same run would create: a new certificate is then
-        # reported without reading the zone.
-        if params["state"] == "present" and not self.zone_id and not module.check_mode:
-            module.fail_json(msg="hosted_zone_id is required with state=present")
         self.domain = normalize_name(params["domain_name"])
         self.names = name_set(params["domain_name"], params["subject_alternative_names"])
         tags = dict(params["tags"] or {})
-        if tags.setdefault("ManagedBy", MANAGED_BY) != MANAGED_BY:
-            module.fail_json(msg=f"tags.ManagedBy must be {MANAGED_BY!r} (the module owns it), got {tags['ManagedBy']!r}")
+        self.managed_by = tags.setdefault("ManagedBy", MANAGED_BY)
         self.tags = {k: str(v) for k, v in tags.items()}
         self.purge_tags = params["purge_tags"] and params["tags"] is not None
         self.identity = {k: self.tags[k] for k in IDENTITY_KEYS if k in self.tags}
         self.changed = False
+
+    def validate(self):
+        if self.managed_by != MANAGED_BY:
+            raise JwtPizzaAWSError(message=f"tags.ManagedBy must be {MANAGED_BY!r} (the module owns it), got {self.managed_by!r}")
 
     def find(self, usable_only):
         """Certificates of this identity, the ISSUED then newest first."""
@@ -280,8 +299,11 @@ class CertificateManager:
         A token stays bound for an hour to the certificate it created, even a deleted one (moto then fails with
         HTTP 500, ACM returns the deleted ARN): the next token of the deterministic sequence is used then.
         """
-        params = {"DomainName": self.domain, "ValidationMethod": "DNS",
-                  "Tags": [{"Key": k, "Value": v} for k, v in sorted(self.tags.items())]}
+        params = {
+            "DomainName": self.domain,
+            "ValidationMethod": "DNS",
+            "Tags": [{"Key": k, "Value": v} for k, v in sorted(self.tags.items())],
+        }
         sans = [n for n in self.names if n != self.domain]
         if sans:
             params["SubjectAlternativeNames"] = sans
@@ -301,6 +323,10 @@ class CertificateManager:
                                        f"after {TOKEN_ATTEMPTS} idempotency tokens")
 
     def ensure_present(self):
+        # In check mode the zone may be one the same run would create: a new certificate is then
+        # reported without reading the zone.
+        self.module.require_unless_check_mode("hosted_zone_id")
+        self.validate()
         certs = self.find(usable_only=True)
         if len(certs) > 1:
             self.module.warn(f"{len(certs)} certificates match {', '.join(self.names)}; using {certs[0]['CertificateArn']}")
@@ -309,9 +335,13 @@ class CertificateManager:
         if cert is None:
             self.changed = True
             if self.module.check_mode:
-                after = {"domain_name": self.domain, "subject_alternative_names": self.names,
-                         "status": "PENDING_VALIDATION", "tags": self.tags,
-                         "validation_records": "(known after the request)"}
+                after = {
+                    "domain_name": self.domain,
+                    "subject_alternative_names": self.names,
+                    "status": "PENDING_VALIDATION",
+                    "tags": self.tags,
+                    "validation_records": "(known after the request)",
+                }
                 return self.result({}, before, after)
             cert = self.request()
         elif not validation_records(cert)[1] and not self.module.check_mode:
@@ -383,6 +413,7 @@ class CertificateManager:
                 f"{', '.join(delegation['name_servers']) or 'none'}; {delegation['detail']}")
 
     def ensure_absent(self):
+        self.validate()
         certs = self.find(usable_only=False)
         if not certs:
             return self.result({}, {}, {})
@@ -433,27 +464,24 @@ class CertificateManager:
         return used & set(records)
 
     def result(self, certificate, before, after):
-        return {"changed": self.changed, "certificate": certificate, "diff": {"before": before, "after": after}}
+        return {"changed": self.changed, "certificate": certificate, "diff": DiffTracker.of(before, after)}
 
 
 def main():
     module = JwtPizzaModule(
-        argument_spec={
-            "domain_name": {"type": "str", "required": True},
-            "subject_alternative_names": {"type": "list", "elements": "str", "default": []},
-            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-            "hosted_zone_id": {"type": "str"},
-            "wait": {"type": "bool", "default": False},
-            "wait_timeout": {"type": "int", "default": 600},
-            "tags": {"type": "dict", "aliases": ["resource_tags"]},
-            "purge_tags": {"type": "bool", "default": True},
-        },
+        argument_spec=dict(
+            domain_name=dict(type="str", required=True),
+            subject_alternative_names=dict(type="list", elements="str", default=[]),
+            **state_option(),
+            hosted_zone_id=dict(type="str"),
+            wait=dict(type="bool", default=False),
+            wait_timeout=dict(type="int", default=600),
+            **tag_options(),
+        ),
         supports_check_mode=True,
     )
     manager = CertificateManager(module)
-    if module.params["state"] == "present":
-        module.run(manager.ensure_present)
-    module.run(manager.ensure_absent)
+    module.run_state(manager)
 
 
 if __name__ == "__main__":

@@ -77,6 +77,11 @@ options:
     description: Delete policies of the target not listed in I(target_tracking_policies).
     type: bool
     default: true
+attributes:
+  check_mode:
+    support: full
+    details:
+      - A target still to be registered is reported with the requested capacity.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -110,21 +115,27 @@ target:
   description: The scalable target after this run (empty when absent).
   returned: always
   type: dict
-  sample: {"resource_id": "service/jwt-pizza-dev/jwt-pizza-dev-service", "min_capacity": 1, "max_capacity": 4}
+  sample:
+    resource_id: service/jwt-pizza-dev/jwt-pizza-dev-service
+    min_capacity: 1
+    max_capacity: 4
 policies:
   description: Names of the target's scaling policies after this run.
   returned: always
   type: list
   elements: str
-  sample: ["jwt-pizza-dev-service-cpu"]
+  sample:
+    - jwt-pizza-dev-service-cpu
 """
 
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import ApplicationAutoScalingErrors
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import DiffTracker
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
 
 
-@aws_call("describe scalable target")
+@ApplicationAutoScalingErrors.call("describe scalable target")
 def describe_target(client, namespace, resource_id, dimension):
     targets = client.describe_scalable_targets(
         ServiceNamespace=namespace, ResourceIds=[resource_id], ScalableDimension=dimension
@@ -132,7 +143,7 @@ def describe_target(client, namespace, resource_id, dimension):
     return targets[0] if targets else None
 
 
-@aws_call("register scalable target")
+@ApplicationAutoScalingErrors.call("register scalable target")
 def register_target(client, namespace, resource_id, dimension, min_capacity, max_capacity):
     client.register_scalable_target(
         ServiceNamespace=namespace, ResourceId=resource_id, ScalableDimension=dimension,
@@ -140,12 +151,12 @@ def register_target(client, namespace, resource_id, dimension, min_capacity, max
     )
 
 
-@aws_call("deregister scalable target", missing=("ObjectNotFoundException",))
+@ApplicationAutoScalingErrors.delete("deregister scalable target")
 def deregister_target(client, namespace, resource_id, dimension):
     client.deregister_scalable_target(ServiceNamespace=namespace, ResourceId=resource_id, ScalableDimension=dimension)
 
 
-@aws_call("describe scaling policies")
+@ApplicationAutoScalingErrors.call("describe scaling policies")
 def describe_policies(client, namespace, resource_id, dimension):
     paginator = client.get_paginator("describe_scaling_policies")
     policies = paginator.paginate(
@@ -155,7 +166,7 @@ def describe_policies(client, namespace, resource_id, dimension):
     return [p for p in policies if p["ResourceId"] == resource_id]
 
 
-@aws_call("put scaling policy")
+@ApplicationAutoScalingErrors.call("put scaling policy")
 def put_policy(client, namespace, resource_id, dimension, name, configuration):
     client.put_scaling_policy(
         PolicyName=name, ServiceNamespace=namespace, ResourceId=resource_id, ScalableDimension=dimension,
@@ -163,7 +174,7 @@ def put_policy(client, namespace, resource_id, dimension, name, configuration):
     )
 
 
-@aws_call("delete scaling policy", missing=("ObjectNotFoundException",))
+@ApplicationAutoScalingErrors.delete("delete scaling policy")
 def delete_policy(client, namespace, resource_id, dimension, name):
     client.delete_scaling_policy(
         PolicyName=name, ServiceNamespace=namespace, ResourceId=resource_id, ScalableDimension=dimension
@@ -220,17 +231,24 @@ class ScalableTarget:
     def result(self, changed, target, policies, before, after):
         summary = {}
         if target:
-            summary = {"resource_id": self.key[1], "service_namespace": self.key[0], "scalable_dimension": self.key[2],
-                       "min_capacity": target["MinCapacity"], "max_capacity": target["MaxCapacity"]}
-        return {"changed": changed, "target": summary, "policies": sorted(policies),
-                "diff": {"before": before, "after": after}}
+            summary = {
+                "resource_id": self.key[1],
+                "service_namespace": self.key[0],
+                "scalable_dimension": self.key[2],
+                "min_capacity": target["MinCapacity"],
+                "max_capacity": target["MaxCapacity"],
+            }
+        return {
+            "changed": changed,
+            "target": summary,
+            "policies": sorted(policies),
+            "diff": DiffTracker.of(before, after),
+        }
 
     def ensure_present(self):
         p = self.module.params
-        if p["min_capacity"] is None or p["max_capacity"] is None:
-            self.module.fail_json(msg="min_capacity and max_capacity are required with state=present")
         if p["min_capacity"] > p["max_capacity"]:
-            self.module.fail_json(msg=f"min_capacity {p['min_capacity']} is above max_capacity {p['max_capacity']}")
+            raise JwtPizzaAWSError(message=f"min_capacity {p['min_capacity']} is above max_capacity {p['max_capacity']}")
         target, policies = self.read()
         before = {"capacity": None, "policies": {}}
         after = {"capacity": None, "policies": {}}
@@ -272,8 +290,10 @@ class ScalableTarget:
         target, policies = self.read()
         if not target:
             return self.result(False, None, [], {}, {})
-        before = {"capacity": {"min": target["MinCapacity"], "max": target["MaxCapacity"]},
-                  "policies": sorted(policies)}
+        before = {
+            "capacity": {"min": target["MinCapacity"], "max": target["MaxCapacity"]},
+            "policies": sorted(policies),
+        }
         if not self.module.check_mode:
             for name in sorted(policies):
                 delete_policy(self.client, *self.key, name)
@@ -304,6 +324,7 @@ def main():
             ),
             purge_policies=dict(type="bool", default=True),
         ),
+        required_if=[("state", "present", ["min_capacity", "max_capacity"])],
         supports_check_mode=True,
     )
     target = ScalableTarget(module)

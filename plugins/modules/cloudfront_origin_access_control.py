@@ -51,6 +51,11 @@ options:
 notes:
   - "Only the name, description (when set), origin type, signing behaviour and signing protocol are compared.
     An empty description may be missing from a read (the emulator omits it); it counts as empty."
+attributes:
+  check_mode:
+    support: partial
+    details:
+      - An OAC still to be created has no ID in check mode (C(origin_access_control) is empty).
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -109,6 +114,7 @@ origin_access_control:
 """
 
 from ansible_collections.jwtpizza.cloud.plugins.module_utils import _cloudfront as cf
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import DiffTracker
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import diff_owned
@@ -174,7 +180,7 @@ class OriginAccessControlManager:
         found = self.find()
         if found is None:
             after = dict(desired, description=desired["description"] or "")
-            diff = {"before": {}, "after": after}
+            diff = DiffTracker.of({}, after)
             if self.module.check_mode:
                 return {"changed": True, "origin_access_control": {}, "diff": diff}
             created = cf.create_origin_access_control(self.client, _config(after))
@@ -185,7 +191,7 @@ class OriginAccessControlManager:
         current = _view(found)
         changes = diff_owned(desired, current, FIELDS)
         after = dict(current, **{k: v["after"] for k, v in changes.items()})
-        diff = {"before": current, "after": after}
+        diff = DiffTracker.of(current, after)
         if not changes or self.module.check_mode:
             return {"changed": bool(changes), "origin_access_control": self.result(found["Id"], current), "diff": diff}
         read = cf.get_origin_access_control(self.client, found["Id"])
@@ -198,8 +204,8 @@ class OriginAccessControlManager:
     def ensure_absent(self):
         found = self.find()
         if found is None:
-            return {"changed": False, "origin_access_control": {}, "diff": {"before": {}, "after": {}}}
-        diff = {"before": _view(found), "after": {}}
+            return {"changed": False, "origin_access_control": {}, "diff": DiffTracker.of({}, {})}
+        diff = DiffTracker.of(_view(found), {})
         if not self.module.check_mode:
             read = cf.get_origin_access_control(self.client, found["Id"])
             if read is not None:

@@ -137,6 +137,14 @@ notes:
     the bucket, OAC or certificate they name may only be created by earlier tasks of a real run."
   - "Against the emulator a changed O(origin_access_control_id) is not detected, because the emulator does not keep
     the field; the real API returns it and the change is applied."
+attributes:
+  check_mode:
+    support: partial
+    details:
+      - A distribution still to be created has no ID, ARN nor domain name in check mode (C(distribution) is empty).
+      - O(origin_bucket_domain), O(origin_access_control_id) and O(certificate_arn) may be empty in check mode (they
+        name resources the same check run would create).
+      - The deployment is never waited for in check mode.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -163,7 +171,8 @@ EXAMPLES = r"""
     name: jwtpizza-prod-frontend
     origin_bucket_domain: pizza.example.com.s3.us-east-1.amazonaws.com
     origin_access_control_id: E2QWRUHAPOMQZL
-    aliases: [pizza.example.com]
+    aliases:
+      - pizza.example.com
     certificate_arn: arn:aws:acm:us-east-1:123456789012:certificate/0f6c4b2e-0000-4000-8000-000000000000
     price_class: PriceClass_All
     wait_for_deployment: true
@@ -209,6 +218,7 @@ from collections import namedtuple
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.jwtpizza.cloud.plugins.module_utils import _cloudfront as cf
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import DiffTracker
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import diff_owned
@@ -334,10 +344,7 @@ class SiteDistributionManager:
         current_tags = cf.list_tags(self.client, summary["ARN"])
         add, remove = compare_aws_tags(current_tags, tags, self.params["purge_tags"]) if tags else ({}, [])
         after_tags = dict({k: v for k, v in current_tags.items() if k not in remove}, **add)
-        diff = {
-            "before": dict({k: current[k] for k in cf.OWNED_FIELDS}, tags=current_tags),
-            "after": dict(self.desired, tags=after_tags),
-        }
+        diff = DiffTracker.of(dict({k: current[k] for k in cf.OWNED_FIELDS}, tags=current_tags), dict(self.desired, tags=after_tags))
         changed = bool(changes or add or remove)
         if changed and not self.module.check_mode:
             if changes:
@@ -353,7 +360,7 @@ class SiteDistributionManager:
         tags = self.desired_tags()
         found = self.find()
         if found is None:
-            diff = {"before": {}, "after": dict(self.desired, tags=tags or {"Name": self.name})}
+            diff = DiffTracker.of({}, dict(self.desired, tags=tags or {"Name": self.name}))
             if self.module.check_mode:
                 return {"changed": True, "distribution": {}, "diff": diff}
             dist_id, created = self.create(tags or {"Name": self.name})
@@ -382,9 +389,9 @@ class SiteDistributionManager:
         self.desired = None
         found = self.find()
         if found is None:
-            return {"changed": False, "distribution": {}, "diff": {"before": {}, "after": {}}}
+            return {"changed": False, "distribution": {}, "diff": DiffTracker.of({}, {})}
         dist_id, config, etag = found.summary["Id"], found.config, found.etag
-        diff = {"before": {k: cf.owned_view(config)[k] for k in cf.OWNED_FIELDS}, "after": {}}
+        diff = DiffTracker.of({k: cf.owned_view(config)[k] for k in cf.OWNED_FIELDS}, {})
         if self.module.check_mode:
             return {"changed": True, "distribution": {}, "diff": diff}
         if config.get("Enabled"):
@@ -438,9 +445,7 @@ def main():
     if params["state"] == "present" and not params["aliases"]:
         module.fail_json(msg="aliases must name at least one domain when state=present")
     # Empty values pass in check mode only: the resources they name may not exist before a real run.
-    empty = [k for k in ("origin_bucket_domain", "origin_access_control_id", "certificate_arn") if not params[k]]
-    if params["state"] == "present" and empty and not module.check_mode:
-        module.fail_json(msg=f"state is present but these are empty: {', '.join(empty)}")
+    module.require_unless_check_mode("origin_bucket_domain", "origin_access_control_id", "certificate_arn")
     if len(params["name"]) > 128:
         module.fail_json(msg="name must be at most 128 characters (it is stored as the distribution comment)")
     manager = SiteDistributionManager(module)

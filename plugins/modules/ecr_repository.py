@@ -56,6 +56,11 @@ options:
     description: With I(state=absent), delete the repository even when it still holds images (they are deleted too).
     type: bool
     default: false
+attributes:
+  check_mode:
+    support: partial
+    details:
+      - A repository still to be created has no ARN, URI nor registry ID in check mode (C(repository) is empty).
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -127,7 +132,10 @@ repository:
     tags:
       description: Tags of the repository.
       type: dict
-      sample: {Project: jwt-pizza, Environment: dev, ManagedBy: jwtpizza.cloud}
+      sample:
+        Project: jwt-pizza
+        Environment: dev
+        ManagedBy: jwtpizza.cloud
 lifecycle_policy:
   description: The lifecycle policy after the run, parsed (empty when there is none).
   returned: always
@@ -136,8 +144,13 @@ lifecycle_policy:
     rules:
       - rulePriority: 1
         description: Expire untagged images one day after push
-        selection: {tagStatus: untagged, countType: sinceImagePushed, countUnit: days, countNumber: 1}
-        action: {type: expire}
+        selection:
+          tagStatus: untagged
+          countType: sinceImagePushed
+          countUnit: days
+          countNumber: 1
+        action:
+          type: expire
 """
 
 import json
@@ -146,69 +159,69 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import DiffTracker
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import ECRErrors
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import diff_owned
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import error_code
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import tag_options
 
 OWNED = ("image_tag_mutability", "scan_on_push", "lifecycle_policy", "tags")
-NOT_FOUND = ("RepositoryNotFoundException",)
 
 
-@aws_call("describe repository", missing=NOT_FOUND)
+@ECRErrors.lookup("describe repository")
 def describe_repository(client, name):
     return next(iter(client.describe_repositories(repositoryNames=[name]).get("repositories", [])), None)
 
 
-@aws_call("list tags of repository", missing=NOT_FOUND)
+@ECRErrors.lookup("list tags of repository")
 def list_tags(client, arn):
     return client.list_tags_for_resource(resourceArn=arn).get("tags", [])
 
 
-@aws_call("get lifecycle policy of repository", missing=(*NOT_FOUND, "LifecyclePolicyNotFoundException"))
+@ECRErrors.lookup("get lifecycle policy of repository")
 def get_lifecycle_policy(client, name):
     return client.get_lifecycle_policy(repositoryName=name).get("lifecyclePolicyText")
 
 
-@aws_call("create repository")
+@ECRErrors.call("create repository")
 def create_repository(client, **params):
     return client.create_repository(**params)["repository"]
 
 
-@aws_call("put image tag mutability of repository")
+@ECRErrors.call("put image tag mutability of repository")
 def put_image_tag_mutability(client, name, mutability):
     client.put_image_tag_mutability(repositoryName=name, imageTagMutability=mutability)
 
 
-@aws_call("put image scanning configuration of repository")
+@ECRErrors.call("put image scanning configuration of repository")
 def put_image_scanning_configuration(client, name, scan_on_push):
     client.put_image_scanning_configuration(repositoryName=name, imageScanningConfiguration={"scanOnPush": scan_on_push})
 
 
-@aws_call("put lifecycle policy of repository")
+@ECRErrors.call("put lifecycle policy of repository")
 def put_lifecycle_policy(client, name, policy):
     client.put_lifecycle_policy(repositoryName=name, lifecyclePolicyText=json.dumps(policy, sort_keys=True))
 
 
-@aws_call("delete lifecycle policy of repository", missing=("LifecyclePolicyNotFoundException",))
+@ECRErrors.delete("delete lifecycle policy of repository")
 def delete_lifecycle_policy(client, name):
     client.delete_lifecycle_policy(repositoryName=name)
 
 
-@aws_call("tag repository")
+@ECRErrors.call("tag repository")
 def tag_repository(client, arn, tags):
     client.tag_resource(resourceArn=arn, tags=tags)
 
 
-@aws_call("untag repository")
+@ECRErrors.call("untag repository")
 def untag_repository(client, arn, keys):
     client.untag_resource(resourceArn=arn, tagKeys=keys)
 
 
-@aws_call("delete repository", missing=NOT_FOUND)
+@ECRErrors.delete("delete repository")
 def delete_repository(client, name, force):
     client.delete_repository(repositoryName=name, force=force)
 
@@ -265,7 +278,7 @@ class EcrRepository:
             "changed": changed,
             "repository": current,
             "lifecycle_policy": policy,
-            "diff": {"before": before if before is not None else {}, "after": after if after is not None else {}},
+            "diff": DiffTracker.of(before, after),
         }
 
     def read(self):

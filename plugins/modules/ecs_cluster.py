@@ -45,7 +45,10 @@ options:
       - Every I(capacity_provider) must be one of I(capacity_providers).
     type: list
     elements: dict
-    default: [{capacity_provider: FARGATE, weight: 1, base: 0}]
+    default:
+      - capacity_provider: FARGATE
+        weight: 1
+        base: 0
     suboptions:
       capacity_provider:
         description: Name of the capacity provider.
@@ -64,6 +67,13 @@ options:
     type: str
     choices: [enabled, enhanced, disabled]
     default: disabled
+attributes:
+  check_mode:
+    support: partial
+    details:
+      - A cluster still to be created has no ARN in check mode (C(cluster) is empty).
+      - With I(state=absent), check mode reports the delete even while services remain, since the same check run may
+        remove them first; a real run fails then.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -76,7 +86,9 @@ EXAMPLES = r"""
 - name: Create the Fargate cluster with Container Insights off
   jwtpizza.cloud.ecs_cluster:
     name: jwt-pizza-dev-cluster
-    capacity_providers: [FARGATE, FARGATE_SPOT]
+    capacity_providers:
+      - FARGATE
+      - FARGATE_SPOT
     default_capacity_provider_strategy:
       - capacity_provider: FARGATE
         weight: 1
@@ -122,7 +134,10 @@ cluster:
       description: Default strategy, sorted by provider, with C(base) and C(weight) filled in.
       type: list
       elements: dict
-      sample: [{capacity_provider: FARGATE, weight: 1, base: 0}]
+      sample:
+        - capacity_provider: FARGATE
+          weight: 1
+          base: 0
     container_insights:
       description: Value of the C(containerInsights) setting (C(disabled) when the read omits it).
       type: str
@@ -130,7 +145,8 @@ cluster:
     tags:
       description: Tags of the cluster.
       type: dict
-      sample: {Project: jwt-pizza}
+      sample:
+        Project: jwt-pizza
 cluster_arn:
   description: ARN of the cluster (empty when it does not exist).
   returned: always
@@ -147,61 +163,64 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import DiffTracker
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import ECSErrors
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import tag_options
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs import found
 
 OWNED = ("capacity_providers", "default_capacity_provider_strategy", "container_insights", "tags")
 GONE = ("INACTIVE",)
 
 
-@aws_call("describe cluster", missing=("ClusterNotFoundException",))
+@ECSErrors.lookup("describe cluster")
 def describe_cluster(client, name):
+    """The cluster, or None (DescribeClusters reports a missing cluster as a failure with reason MISSING)."""
     response = client.describe_clusters(clusters=[name], include=["TAGS", "SETTINGS"])
-    return next(iter(response.get("clusters", [])), None)
+    return next(iter(found(response, "clusters", f"cluster {name}")), None)
 
 
-@aws_call("create cluster")
+@ECSErrors.call("create cluster")
 def create_cluster(client, **params):
     return client.create_cluster(**params)["cluster"]
 
 
-@aws_call("update cluster settings")
+@ECSErrors.call("update cluster settings")
 def update_settings(client, name, insights):
     client.update_cluster(cluster=name, settings=[{"name": "containerInsights", "value": insights}])
 
 
-@aws_call("put cluster capacity providers")
+@ECSErrors.call("put cluster capacity providers")
 def put_capacity_providers(client, name, providers, strategy):
     client.put_cluster_capacity_providers(
         cluster=name, capacityProviders=providers, defaultCapacityProviderStrategy=strategy
     )
 
 
-@aws_call("tag cluster")
+@ECSErrors.call("tag cluster")
 def tag_cluster(client, arn, tags):
     client.tag_resource(resourceArn=arn, tags=tags)
 
 
-@aws_call("untag cluster")
+@ECSErrors.call("untag cluster")
 def untag_cluster(client, arn, keys):
     client.untag_resource(resourceArn=arn, tagKeys=keys)
 
 
-@aws_call("list services of cluster", missing=("ClusterNotFoundException",))
+@ECSErrors.lookup("list services of cluster")
 def list_services(client, name):
     paginator = client.get_paginator("list_services")
     return paginator.paginate(cluster=name).build_full_result().get("serviceArns", [])
 
 
-@aws_call("describe services of cluster")
+@ECSErrors.call("describe services of cluster")
 def describe_services(client, name, arns):
-    return client.describe_services(cluster=name, services=arns).get("services", [])
+    return found(client.describe_services(cluster=name, services=arns), "services", f"services of cluster {name}")
 
 
-@aws_call("delete cluster", missing=("ClusterNotFoundException",))
+@ECSErrors.delete("delete cluster")
 def delete_cluster(client, name):
     client.delete_cluster(cluster=name)
 
@@ -274,7 +293,7 @@ class EcsCluster:
             "cluster": current,
             "cluster_arn": current.get("cluster_arn", ""),
             "cluster_name": self.name,
-            "diff": {"before": before if before is not None else {}, "after": after if after is not None else {}},
+            "diff": DiffTracker.of(before, after),
         }
 
     def read(self):

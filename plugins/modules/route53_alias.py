@@ -53,6 +53,12 @@ options:
     type: str
     choices: [present, absent]
     default: present
+attributes:
+  check_mode:
+    support: partial
+    details:
+      - With an empty I(zone_id) or alias target (a zone, distribution or load balancer the same check run would
+        create), the records are reported as to be created with an unknown target.
 notes:
   - Alias records of other types, or non-alias records of the same name and type, are replaced on C(present).
 extends_documentation_fragment:
@@ -88,17 +94,22 @@ records:
   returned: always
   type: list
   elements: dict
-  sample: [{"name": "pizza.example.com.", "type": "A", "alias_target": {"dns_name": "d1.cloudfront.net.",
-            "hosted_zone_id": "Z2FDTNDATAQYW2", "evaluate_target_health": false}}]
+  sample:
+    - name: pizza.example.com.
+      type: A
+      alias_target:
+        dns_name: d1.cloudfront.net.
+        hosted_zone_id: Z2FDTNDATAQYW2
+        evaluate_target_health: false
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import boto3_resource_to_ansible_dict
 
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import DiffTracker
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import Route53Errors
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import ZONE_MISSING
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import change_record_sets
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import normalize_name
 
@@ -110,7 +121,7 @@ def fqdn(name):
     return normalize_name(name) + "."
 
 
-@aws_call("list record sets", missing=ZONE_MISSING)
+@Route53Errors.lookup("list record sets")
 def list_record_sets(client, zone_id, name):
     return client.list_resource_record_sets(HostedZoneId=zone_id, StartRecordName=name, MaxItems="10")[
         "ResourceRecordSets"
@@ -167,24 +178,25 @@ class AliasRecords:
 
     def result(self, zone_id, changed, before, after):
         records = [boto3_resource_to_ansible_dict(after[t]) for t in sorted(after)]
+        diff = DiffTracker()
+        diff.add("records", list(before.values()), list(after.values()))
         return {
             "changed": changed,
             "zone_id": zone_id or "",
             "records": records,
-            "diff": {"before": {"records": list(before.values())}, "after": {"records": list(after.values())}},
+            "diff": diff,
         }
 
     def ensure_present(self):
+        # In check mode the target may be a distribution or load balancer the same run would create.
+        unknown_target = self.module.require_unless_check_mode("target_dns_name", "target_hosted_zone_id")
         zone_id = self.zone_id
         before = self.current(zone_id) if zone_id else None
         if before is None:
             if not (self.module.check_mode and not zone_id):
                 raise JwtPizzaAWSError(message=f"Hosted zone {zone_id or '(empty zone_id)'} not found")
             before = {}  # check mode: the zone itself is still to be created
-        params = self.module.params
-        if not (params["target_dns_name"] and params["target_hosted_zone_id"]):
-            if not self.module.check_mode:
-                raise JwtPizzaAWSError(message="target_dns_name and target_hosted_zone_id are required with state=present")
+        if unknown_target:
             unknown = {t: {"Name": self.name, "Type": t, "AliasTarget": "(known once the target exists)"} for t in self.types}
             return self.result(zone_id, True, before, unknown)
         desired = self.desired()

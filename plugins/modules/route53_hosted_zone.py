@@ -42,6 +42,11 @@ options:
     description: Tags given to a zone this module creates; with I(state=absent), the tags a zone must carry to be deleted.
     type: dict
     default: {}
+attributes:
+  check_mode:
+    support: partial
+    details:
+      - A zone still to be created is reported with an empty ID and no name servers.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -74,7 +79,8 @@ name_servers:
   returned: when the zone exists
   type: list
   elements: str
-  sample: ["ns-1.awsdns-01.org"]
+  sample:
+    - ns-1.awsdns-01.org
 created:
   description: Whether this run created the zone.
   returned: always
@@ -86,42 +92,42 @@ import time
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import DiffTracker
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import aws_call
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import Route53Errors
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import error_code
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import ZONE_MISSING
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import get_hosted_zone
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import get_hosted_zone
 
 
-@aws_call("list hosted zones by name")
+@Route53Errors.call("list hosted zones by name")
 def list_zones_by_name(client, name):
     return client.list_hosted_zones_by_name(DNSName=name, MaxItems="10")["HostedZones"]
 
 
-@aws_call("create hosted zone")
+@Route53Errors.call("create hosted zone")
 def create_zone(client, name, caller_reference):
     return client.create_hosted_zone(Name=name, CallerReference=caller_reference)
 
 
-@aws_call("tag hosted zone")
+@Route53Errors.call("tag hosted zone")
 def tag_zone(client, zone_id, tags):
     client.change_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id, AddTags=tags)
 
 
-@aws_call("read hosted zone tags")
+@Route53Errors.call("read hosted zone tags")
 def zone_tags(client, zone_id):
     return client.list_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id)["ResourceTagSet"].get("Tags", [])
 
 
-@aws_call("list record sets")
+@Route53Errors.call("list record sets")
 def list_record_sets(client, zone_id):
     paginator = client.get_paginator("list_resource_record_sets")
     return paginator.paginate(HostedZoneId=zone_id).build_full_result()["ResourceRecordSets"]
 
 
-@aws_call("delete hosted zone", missing=ZONE_MISSING)
+@Route53Errors.delete("delete hosted zone")
 def delete_zone(client, zone_id):
     return client.delete_hosted_zone(Id=zone_id)
 
@@ -150,12 +156,13 @@ class HostedZone:
         self.tags = module.params["tags"]
 
     def result(self, zone_id, name_servers, changed=False, created=False, before=None, after=None):
+        diff = DiffTracker.of(before, after)
         return {
             "changed": changed,
             "created": created,
             "zone_id": zone_id or "",
             "name_servers": name_servers,
-            "diff": {"before": before or {}, "after": after or {}},
+            "diff": diff,
         }
 
     def tag_drift(self, zone_id):

@@ -10,23 +10,58 @@ def client_error(code, operation="DescribeThing"):
     return botocore.exceptions.ClientError({"Error": {"Code": code, "Message": code}}, operation)
 
 
-class TestAwsCall:
-    def test_returns_the_call_result(self):
-        @_aws.aws_call("describe thing")
+class ThingErrors(_aws.JwtPizzaErrors):
+    MISSING = ("NoSuchThing",)
+
+
+@pytest.fixture
+def no_sleep(monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda _s: None)
+
+
+class TestErrorHandlers:
+    def test_call_returns_the_call_result(self):
+        @ThingErrors.call("describe thing")
         def describe():
             return {"Thing": 1}
 
         assert describe() == {"Thing": 1}
+        assert describe.__name__ == "describe"
 
-    def test_missing_code_returns_none(self):
-        @_aws.aws_call("describe thing", missing=("NoSuchThing",))
+    def test_lookup_returns_none_when_missing(self):
+        @ThingErrors.lookup("describe thing")
         def describe():
             raise client_error("NoSuchThing")
 
         assert describe() is None
 
-    def test_other_error_becomes_typed_error_with_description(self):
-        @_aws.aws_call("describe thing", missing=("NoSuchThing",))
+    def test_lookup_returns_its_default_when_missing(self):
+        @ThingErrors.lookup("list things", default=[])
+        def describe():
+            raise client_error("NoSuchThing")
+
+        assert describe() == []
+
+    def test_delete_returns_false_when_already_gone(self):
+        @ThingErrors.delete("delete thing")
+        def delete():
+            raise client_error("NoSuchThing")
+
+        assert delete() is False
+
+    def test_call_raises_even_for_a_missing_code(self):
+        @ThingErrors.call("update thing")
+        def update():
+            raise client_error("NoSuchThing")
+
+        with pytest.raises(_aws.JwtPizzaAWSError) as raised:
+            update()
+        assert raised.value.message == "Failed to update thing"
+        assert _aws.error_code(raised.value) == "NoSuchThing"
+
+    @pytest.mark.parametrize("decorate", ["call", "lookup", "delete"])
+    def test_other_error_becomes_typed_error_with_description(self, decorate):
+        @getattr(ThingErrors, decorate)("describe thing")
         def describe():
             raise client_error("AccessDenied")
 
@@ -36,19 +71,19 @@ class TestAwsCall:
         assert _aws.error_code(raised.value) == "AccessDenied"
 
     def test_botocore_error_becomes_typed_error(self):
-        @_aws.aws_call("describe thing")
+        @ThingErrors.lookup("describe thing")
         def describe():
             raise botocore.exceptions.EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
 
         with pytest.raises(_aws.JwtPizzaAWSError, match="Failed to describe thing"):
             describe()
 
+    @pytest.mark.parametrize("decorate", ["call", "lookup", "delete"])
     @pytest.mark.parametrize("code", ["Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"])
-    def test_throttling_is_retried(self, code, monkeypatch):
-        monkeypatch.setattr("time.sleep", lambda _s: None)
+    def test_throttling_is_retried(self, code, decorate, no_sleep):
         calls = []
 
-        @_aws.aws_call("describe thing", delay=0.01, max_delay=0.01)
+        @getattr(ThingErrors, decorate)("describe thing", delay=0.01, max_delay=0.01)
         def describe():
             calls.append(1)
             if len(calls) < 3:
@@ -58,18 +93,66 @@ class TestAwsCall:
         assert describe() == "ok"
         assert len(calls) == 3
 
-    def test_retries_give_up(self, monkeypatch):
-        monkeypatch.setattr("time.sleep", lambda _s: None)
+    def test_retries_give_up(self, no_sleep):
         calls = []
 
-        @_aws.aws_call("describe thing", retries=2, delay=0.01, max_delay=0.01)
+        @ThingErrors.call("describe thing", retries=2, delay=0.01, max_delay=0.01)
         def describe():
             calls.append(1)
             raise client_error("Throttling")
 
-        with pytest.raises(_aws.JwtPizzaAWSError):
+        with pytest.raises(_aws.JwtPizzaAWSError, match="Failed to describe thing"):
             describe()
         assert len(calls) == 2  # retries counts every attempt, the first included
+
+    def test_missing_is_not_retried(self, no_sleep):
+        calls = []
+
+        @ThingErrors.lookup("describe thing")
+        def describe():
+            calls.append(1)
+            raise client_error("NoSuchThing")
+
+        assert describe() is None
+        assert calls == [1]
+
+    def test_ecs_client_exception_is_not_missing(self):
+        """ECS's catch-all ClientException (bad parameters, ...) must never read as "the resource is gone"."""
+
+        @_aws.ECSErrors.lookup("describe the service")
+        def describe():
+            raise client_error("ClientException")
+
+        with pytest.raises(_aws.JwtPizzaAWSError, match="Failed to describe the service"):
+            describe()
+        assert _aws.ECSErrors.is_missing(client_error("ServiceNotFoundException"))
+        assert not _aws.ECSErrors.is_missing(client_error("ClientException"))
+
+    @pytest.mark.parametrize(
+        "handler, code",
+        [
+            (_aws.ACMErrors, "ResourceNotFoundException"),
+            (_aws.Route53Errors, "NoSuchHostedZone"),
+            (_aws.CloudFrontErrors, "NoSuchDistribution"),
+            (_aws.CloudFrontErrors, "NoSuchOriginAccessControl"),
+            (_aws.ECSErrors, "ClusterNotFoundException"),
+            (_aws.ECRErrors, "RepositoryNotFoundException"),
+            (_aws.ECRErrors, "LifecyclePolicyNotFoundException"),
+            (_aws.EC2Errors, "InvalidVpcID.NotFound"),
+            (_aws.ELBv2Errors, "LoadBalancerNotFound"),
+            (_aws.S3Errors, "NoSuchBucket"),
+            (_aws.IAMErrors, "NoSuchEntity"),
+            (_aws.ApplicationAutoScalingErrors, "ObjectNotFoundException"),
+            (_aws.SecretsManagerErrors, "ResourceNotFoundException"),
+        ],
+    )
+    def test_each_service_knows_its_missing_codes(self, handler, code):
+        @handler.lookup("read it")
+        def read():
+            raise client_error(code)
+
+        assert read() is None
+        assert handler._CUSTOM_EXCEPTION is _aws.JwtPizzaAWSError
 
 
 class FakeClock:
@@ -133,6 +216,130 @@ class TestDiffOwned:
 
     def test_no_current_means_everything_differs(self):
         assert _aws.diff_owned({"A": 1}, None, ["A"]) == {"A": {"before": None, "after": 1}}
+
+    def test_records_the_differences_in_a_tracker(self):
+        tracker = _aws.DiffTracker()
+        _aws.diff_owned({"A": 1, "B": 2}, {"A": 1, "B": 3}, ["A", "B"], tracker)
+        assert tracker.get_before_after() == ({"B": 3}, {"B": 2})
+
+
+class FakeModule:
+    def __init__(self, diff):
+        self._diff = diff
+
+
+class TestDiffTracker:
+    def test_before_after_and_differences(self):
+        tracker = _aws.DiffTracker()
+        assert tracker.empty and not tracker.has_differences
+        tracker.add("same", 1, 1)
+        assert not tracker.empty and not tracker.has_differences
+        tracker.add("tags", {"a": "1"}, {"a": "2"})
+        assert tracker.has_differences
+        assert tracker.has_difference_for("tags") and not tracker.has_difference_for("same")
+        assert not tracker.has_difference_for("unknown")
+        assert tracker.get_before_after() == ({"same": 1, "tags": {"a": "1"}}, {"same": 1, "tags": {"a": "2"}})
+
+    def test_a_name_added_twice_keeps_first_before_and_last_after(self):
+        tracker = _aws.DiffTracker()
+        tracker.add("count", 1, 2)
+        tracker.add("count", 2, 3)
+        assert tracker.get_before_after() == ({"count": 1}, {"count": 3})
+
+    def test_omit_none_leaves_missing_sides_out(self):
+        tracker = _aws.DiffTracker()
+        tracker.add("service", None, {"desiredCount": 1})
+        assert tracker.get_before_after(omit_none=True) == ({}, {"service": {"desiredCount": 1}})
+
+    def test_merge(self):
+        one, two = _aws.DiffTracker(), _aws.DiffTracker()
+        one.add("a", 1, 2)
+        two.add("b", 3, 4)
+        one.merge(two)
+        assert one.get_before_after() == ({"a": 1, "b": 3}, {"a": 2, "b": 4})
+
+    def test_result_only_when_the_run_asks_for_a_diff(self):
+        tracker = _aws.DiffTracker()
+        tracker.add("a", 1, 2)
+        assert tracker.result(FakeModule(diff=False)) == {}
+        assert tracker.result(FakeModule(diff=True)) == {"diff": {"before": {"a": 1}, "after": {"a": 2}}}
+
+
+class RunnableModule(_aws.JwtPizzaModule):
+    """JwtPizzaModule without AnsibleModule's argument parsing: params, modes and exits set by the test."""
+
+    def __init__(self, params, check_mode=False, diff=False):  # pylint: disable=super-init-not-called
+        self._module = type("Parsed", (), {"params": params})()
+        self.check_mode = check_mode
+        self._diff = diff
+        self.exited = None
+
+    def exit_json(self, **result):
+        self.exited = ("exit", result)
+        raise SystemExit(0)
+
+    def fail_json(self, **result):
+        self.exited = ("fail", result)
+        raise SystemExit(1)
+
+    def fail_json_aws(self, exception, msg=None, **kwargs):
+        self.exited = ("fail_aws", {"msg": msg, "exception": exception})
+        raise SystemExit(1)
+
+
+class TestRequireUnlessCheckMode:
+    def test_fails_naming_the_empty_options(self):
+        module = RunnableModule({"state": "present", "image": "", "subnets": [], "name": "x"})
+        with pytest.raises(SystemExit):
+            module.require_unless_check_mode("name", "image", "subnets")
+        assert module.exited == ("fail", {"msg": "image, subnets required with state=present (empty or missing)"})
+
+    def test_check_mode_returns_the_empty_ones(self):
+        module = RunnableModule({"state": "present", "image": None, "name": "x"}, check_mode=True)
+        assert module.require_unless_check_mode("name", "image") == ["image"]
+        assert module.exited is None
+
+    def test_other_state_requires_nothing(self):
+        module = RunnableModule({"state": "absent", "image": None})
+        assert module.require_unless_check_mode("image") == []
+        assert module.exited is None
+
+    def test_all_given_passes(self):
+        module = RunnableModule({"state": "present", "image": "repo:tag"})
+        assert module.require_unless_check_mode("image") == []
+
+
+class TestRun:
+    def test_aws_error_is_reported_through_fail_json_aws_error(self):
+        module = RunnableModule({})
+        error = client_error("AccessDenied")
+
+        def action():
+            raise _aws.JwtPizzaAWSError(message="Failed to describe thing", exception=error)
+
+        with pytest.raises(SystemExit):
+            module.run(action)
+        assert module.exited == ("fail_aws", {"msg": "Failed to describe thing", "exception": error})
+
+    def test_error_without_exception_fails_with_its_message(self):
+        module = RunnableModule({})
+
+        def action():
+            raise _aws.JwtPizzaAWSError(message="ECS cluster x still has services")
+
+        with pytest.raises(SystemExit):
+            module.run(action)
+        assert module.exited == ("fail", {"msg": "ECS cluster x still has services"})
+
+    @pytest.mark.parametrize("diff", [False, True])
+    def test_tracker_becomes_the_diff_only_when_asked(self, diff):
+        module = RunnableModule({}, diff=diff)
+        tracker = _aws.DiffTracker()
+        tracker.add("a", None, 1)
+        with pytest.raises(SystemExit):
+            module.run(lambda: {"changed": True, "diff": tracker})
+        expected = {"changed": True, "diff": {"before": {"a": None}, "after": {"a": 1}}} if diff else {"changed": True}
+        assert module.exited == ("exit", expected)
 
 
 def test_user_agent_names_the_collection(monkeypatch):

@@ -260,7 +260,8 @@ def test_check_mode_makes_no_writes(zone_id, api_calls, present, run):
 
 def test_managed_by_cannot_be_overridden(zone_id, present):
     out = present(zone_id, tags={"ManagedBy": "someone-else"})
-    assert out.failed and "ManagedBy" in out.result["msg"]
+    assert out.failed
+    assert out.result["msg"] == "tags.ManagedBy must be 'jwtpizza.cloud' (the module owns it), got 'someone-else'"
 
 
 def test_token_is_deterministic_and_identity_bound():
@@ -269,3 +270,42 @@ def test_token_is_deterministic_and_identity_bound():
     assert token(names, {"ManagedBy": "x"}) == token(list(names), {"ManagedBy": "x"})
     assert token(names, {"ManagedBy": "x"}) != token(names, {"ManagedBy": "y"})
     assert token(names, {"ManagedBy": "x"}, 0) != token(names, {"ManagedBy": "x"}, 1)
+
+
+def test_delete_keeps_a_record_another_certificate_still_uses(zone_id, present, run):
+    """Both environments' certificates of one name validate with one record: deleting one keeps it for the other."""
+    dev = present(zone_id).result["certificate"]
+    prod = present(zone_id, tags={**TAGS, "Environment": "prod"}).result["certificate"]
+    assert dev["validation_records"] == prod["validation_records"]
+    [record] = dev["validation_records"]
+    out = run(domain_name=DOMAIN, hosted_zone_id=zone_id, tags=dict(TAGS), state="absent")
+    assert out.result["changed"] is True and out.result["deleted"] == [dev["arn"]]
+    assert zone_cnames(zone_id) == {record["name"]: [record["value"]]}
+    out = run(domain_name=DOMAIN, hosted_zone_id=zone_id, tags={**TAGS, "Environment": "prod"}, state="absent")
+    assert out.result["deleted"] == [prod["arn"]]
+    assert zone_cnames(zone_id) == {}
+
+
+def test_present_without_zone_fails_naming_the_option_but_not_in_check_mode(zone_id, api_calls, run):
+    out = run(domain_name=DOMAIN, tags=dict(TAGS))
+    assert out.failed
+    assert out.result["msg"] == "hosted_zone_id required with state=present (empty or missing)"
+    checked = run(domain_name=DOMAIN, tags=dict(TAGS), check_mode=True)
+    assert not checked.failed and checked.result["changed"] is True
+    assert writes(api_calls) == []
+
+
+def test_unusable_certificates_are_not_reused_but_deleted(zone_id, present, run):
+    first = present(zone_id).result["certificate"]
+    acm_backends["123456789012"][REGION]._certificates[first["arn"]].status = "FAILED"
+    checked = present(zone_id, _ansible_check_mode=True, _ansible_diff=True)
+    assert checked.result["changed"] is True
+    assert checked.result["certificate"] == {} and checked.result["diff"]["before"] == {}
+    out = run(domain_name=DOMAIN, hosted_zone_id=zone_id, tags=dict(TAGS), state="absent")
+    assert out.result["deleted"] == [first["arn"]]
+    assert certificates() == []
+
+
+def test_diff_only_when_asked(zone_id, present):
+    out = present(zone_id)
+    assert "diff" not in out.result

@@ -35,8 +35,8 @@ def ecs_service(moto_aws):
 
 @pytest.fixture
 def run(module_exit):
-    """run(**args) -> ModuleExit: application_autoscaling_target run with args, on RESOURCE unless they name another."""
-    return lambda **args: module_exit(application_autoscaling_target, {"resource_id": RESOURCE, **args})
+    """run(**args) -> ModuleExit: application_autoscaling_target run with args (and --diff), on RESOURCE unless they name another."""
+    return lambda **args: module_exit(application_autoscaling_target, {"resource_id": RESOURCE, "_ansible_diff": True, **args})
 
 
 @pytest.fixture

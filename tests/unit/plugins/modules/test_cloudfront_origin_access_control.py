@@ -22,7 +22,7 @@ def run(module_exit):
     """run(check_mode=False, **args) -> the result of the origin access control "site-oac"; the run must succeed."""
 
     def run_oac(check_mode=False, **args):
-        ended = module_exit(oac_module, dict({"name": "site-oac"}, **args), check_mode=check_mode)
+        ended = module_exit(oac_module, dict({"name": "site-oac", "_ansible_diff": True}, **args), check_mode=check_mode)
         assert not ended.failed, ended.result
         return ended.result
 

@@ -55,7 +55,7 @@ def run(module_exit):
     """run(check_mode=False, expect_failure=False, **args) -> the result of the distribution ARGS updated with args."""
 
     def run_distribution(check_mode=False, expect_failure=False, **args):
-        ended = module_exit(dist_module, dict(copy.deepcopy(ARGS), **args), check_mode=check_mode)
+        ended = module_exit(dist_module, dict(copy.deepcopy(ARGS), _ansible_diff=True, **args), check_mode=check_mode)
         assert ended.failed is expect_failure, ended.result
         return ended.result
 
@@ -345,3 +345,30 @@ def test_empty_dependencies_fail_a_real_run_but_not_check_mode(api_calls, run):
     assert "certificate_arn" in result["msg"] and "origin_access_control_id" in result["msg"]
     assert run(check_mode=True, **missing)["changed"] is True
     assert writes(api_calls) == []
+
+
+def test_error_responses_read_without_ttl_or_page_path_get_their_defaults():
+    config = {"CustomErrorResponses": {"Items": [{"ErrorCode": 404}, {"ErrorCode": 403, "ResponseCode": 200}]}}
+    assert cf.owned_view(config)["custom_error_responses"] == [
+        {"error_code": 403, "response_page_path": "", "response_code": "200", "error_caching_min_ttl": 0},
+        {"error_code": 404, "response_page_path": "", "response_code": "", "error_caching_min_ttl": 0},
+    ]
+
+
+def test_a_config_written_back_drops_what_the_real_api_rejects():
+    """moto reads CloudFrontDefaultCertificate=true beside the ARN, legacy TTLs and deprecated certificate fields."""
+    desired = cf.desired_view(dict(dist_module_defaults(), **ARGS))
+    read = cf.build_config(desired, "ref")
+    read["ViewerCertificate"].update(
+        {"CloudFrontDefaultCertificate": True, "IAMCertificateId": "", "Certificate": "x", "CertificateSource": "acm"}
+    )
+    read["DefaultCacheBehavior"].update({"ForwardedValues": {"QueryString": False}, "MinTTL": 0})
+    clean = cf.clean_for_write(read)
+    assert clean["ViewerCertificate"] == {
+        "CloudFrontDefaultCertificate": False,
+        "ACMCertificateArn": desired["certificate_arn"],
+        "SSLSupportMethod": "sni-only",
+        "MinimumProtocolVersion": desired["minimum_protocol_version"],
+    }
+    assert "ForwardedValues" not in clean["DefaultCacheBehavior"] and "MinTTL" not in clean["DefaultCacheBehavior"]
+    assert read["ViewerCertificate"]["CloudFrontDefaultCertificate"] is True  # the read itself is left alone

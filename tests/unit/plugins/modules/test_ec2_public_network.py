@@ -13,6 +13,7 @@ import time
 import boto3
 import pytest
 
+from ansible_collections.jwtpizza.cloud.plugins.module_utils import _ec2_network
 from ansible_collections.jwtpizza.cloud.plugins.modules import ec2_public_network
 
 pytestmark = pytest.mark.usefixtures("moto_aws")
@@ -311,7 +312,7 @@ def test_absent_retries_while_a_dependency_lingers(run_module, monkeypatch):
     monkeypatch.setattr(time, "sleep", sleep)
     result, failed = run_module(ec2_public_network, {"name": NAME, "state": "absent", "wait_timeout": 60})
     assert not failed, result
-    assert slept == [ec2_public_network.DELETE_DELAY]
+    assert slept == [_ec2_network.DELETE_DELAY]
     assert read() is None
 
 
@@ -327,3 +328,94 @@ def test_subnets_without_a_zone_are_spread_over_the_available_zones(run_module, 
     again, _failed = run_module(ec2_public_network, args(subnets=subnets))
     assert not again["changed"]
     assert "DescribeAvailabilityZones" not in [name for name, _params in api_calls]  # read only to create a subnet
+
+
+def test_stray_routes_are_removed_and_a_rerouted_default_is_fixed(run_module, api_calls):
+    """Routes other than local, prefix lists and the default routes go; a default route to another target is replaced."""
+    first, failed = run_module(ec2_public_network, args())
+    assert not failed, first
+    table_id = first["route_table_id"]
+    other_igw = ec2().create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2().create_route(RouteTableId=table_id, DestinationCidrBlock="192.168.0.0/16", GatewayId=first["internet_gateway_id"])
+    ec2().replace_route(RouteTableId=table_id, DestinationCidrBlock="0.0.0.0/0", GatewayId=other_igw)
+    api_calls.clear()
+    fixed, failed = run_module(ec2_public_network, args())
+    assert not failed, fixed
+    assert fixed["actions"] == [
+        f"reroute 0.0.0.0/0 to {NAME}-igw in {NAME}-public",
+        f"delete route 192.168.0.0/16 of {NAME}-public",
+    ]
+    assert writes(api_calls) == ["ReplaceRoute", "DeleteRoute"]
+    routes = {r.get("DestinationCidrBlock"): r.get("GatewayId") for r in read()["tables"][0]["Routes"]}
+    assert routes == {CIDR: "local", "0.0.0.0/0": first["internet_gateway_id"]}
+
+
+def test_ipv6_false_removes_the_ipv6_default_route(run_module):
+    created, failed = run_module(ec2_public_network, args(ipv6=True))
+    assert not failed, created
+    result, failed = run_module(ec2_public_network, args(ipv6=False))
+    assert not failed and result["actions"] == [f"delete route ::/0 of {NAME}-public"]
+    routes = [r.get("DestinationIpv6CidrBlock") for r in read()["tables"][0]["Routes"]]
+    assert "::/0" not in routes
+
+
+def test_an_unlisted_subnet_is_kept_but_taken_out_of_the_table(run_module, api_calls):
+    first, failed = run_module(ec2_public_network, args())
+    assert not failed, first
+    result, failed = run_module(ec2_public_network, args(subnets=[dict(SUBNETS[0])]))
+    assert not failed, result
+    dropped = first["subnet_ids"][1]
+    assert result["actions"] == [f"disassociate subnet {dropped} from {NAME}-public"]
+    assert dropped in {s["SubnetId"] for s in read()["subnets"].values()}
+    assert [a["SubnetId"] for a in read()["tables"][0]["Associations"] if a.get("SubnetId")] == [first["subnet_ids"][0]]
+
+
+def test_a_subnet_associated_elsewhere_is_moved(run_module, api_calls):
+    first, failed = run_module(ec2_public_network, args())
+    assert not failed, first
+    subnet_id = first["subnet_ids"][0]
+    other = ec2().create_route_table(VpcId=first["vpc_id"])["RouteTable"]["RouteTableId"]
+    [assoc] = [a for a in read()["tables"][0]["Associations"] if a.get("SubnetId") == subnet_id]
+    ec2().replace_route_table_association(AssociationId=assoc["RouteTableAssociationId"], RouteTableId=other)
+    api_calls.clear()
+    result, failed = run_module(ec2_public_network, args())
+    assert not failed, result
+    assert result["actions"] == [f"move subnet {NAME}-public-1 to route table {NAME}-public"]
+    assert writes(api_calls) == ["ReplaceRouteTableAssociation"]
+
+
+def test_a_subnet_in_another_zone_is_kept_with_a_warning(run_module):
+    first, failed = run_module(ec2_public_network, args())
+    assert not failed, first
+    moved = [dict(SUBNETS[0], availability_zone="us-east-1c"), dict(SUBNETS[1])]
+    result, failed = run_module(ec2_public_network, args(subnets=moved))
+    assert not failed and result["changed"] is False
+    assert result["warnings"] == [
+        f"Subnet {NAME}-public-1 (10.42.1.0/24) is in us-east-1a, not us-east-1c: kept (delete it to move)"
+    ]
+
+
+def test_two_vpcs_with_the_name_fail_naming_them(run_module):
+    spec = [{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": f"{NAME}-vpc"}]}]
+    ids = sorted(ec2().create_vpc(CidrBlock=CIDR, TagSpecifications=spec)["Vpc"]["VpcId"] for _copy in range(2))
+    result, failed = run_module(ec2_public_network, args())
+    assert failed
+    assert sorted(result["msg"].split(" are named")[0].removeprefix("VPCs ").split(", ")) == ids
+    assert result["msg"].endswith(f"are named {NAME}-vpc: delete the extra ones")
+
+
+def test_no_diff_unless_asked(run_module):
+    result, failed = run_module(ec2_public_network, args())
+    assert not failed and "diff" not in result
+
+
+def test_ipv6_added_to_an_existing_network_associates_a_block(run_module, api_calls):
+    first, failed = run_module(ec2_public_network, args())
+    assert not failed, first
+    api_calls.clear()
+    result, failed = run_module(ec2_public_network, args(ipv6=True))
+    assert not failed, result
+    assert result["actions"][0] == f"associate an Amazon-provided IPv6 /56 with VPC {NAME}-vpc"
+    [params] = [p for op, p in api_calls if op == "AssociateVpcCidrBlock"]
+    assert params == {"VpcId": first["vpc_id"], "AmazonProvidedIpv6CidrBlock": True}
+    assert ipaddress.IPv6Network(read()["vpc"]["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]).prefixlen == 56

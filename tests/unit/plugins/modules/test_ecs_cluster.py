@@ -34,8 +34,10 @@ def aws_region():
 
 @pytest.fixture
 def run(module_exit):
-    """run(check_mode=False, **args) -> ModuleExit: the cluster NAME with TAGS, updated with args."""
-    return lambda check_mode=False, **args: module_exit(ecs_cluster, {"name": NAME, "tags": dict(TAGS), **args}, check_mode)
+    """run(check_mode=False, **args) -> ModuleExit: the cluster NAME with TAGS, updated with args (and --diff)."""
+    return lambda check_mode=False, **args: module_exit(
+        ecs_cluster, {"name": NAME, "tags": dict(TAGS), "_ansible_diff": True, **args}, check_mode
+    )
 
 
 def writes(api_calls):

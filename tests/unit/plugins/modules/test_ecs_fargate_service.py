@@ -134,6 +134,8 @@ def test_scaled_count_within_bounds_is_kept(aws, present):
 def test_check_mode_writes_nothing(aws, api_calls, present):
     out = present(aws, _ansible_check_mode=True)
     assert out.result["changed"] is True
+    assert out.result["task_definition_arn"] == f"{NAME}:1"  # the revision a real run would register
+    assert out.result["task_definition_registered"] is True
     assert writes(api_calls) == []
     assert boto3.client("ecs").list_task_definitions()["taskDefinitionArns"] == []
 
@@ -145,6 +147,7 @@ def test_absent_deletes_service_and_every_revision(aws, api_calls, run, present)
     out = run(cluster=CLUSTER, name=NAME, state="absent")
     assert out.result["changed"] is True
     assert len(out.result["deregistered_task_definitions"]) == 2
+    assert (out.result["service_arn"], out.result["desired_count"], out.result["image_available"]) == ("", 0, True)
     assert service()["status"] == "INACTIVE"
     assert boto3.client("ecs").list_task_definitions(status="ACTIVE")["taskDefinitionArns"] == []
     del api_calls[:]
@@ -162,7 +165,7 @@ def test_create_request_carries_what_moto_drops(stubbed_clients, present):
     stubs = stubbed_clients("ecs", "ecr")
     tg = f"arn:aws:elasticloadbalancing:{REGION}:123456789012:targetgroup/pizza-tg/0123456789abcdef"
     td_arn = f"arn:aws:ecs:{REGION}:123456789012:task-definition/{NAME}:1"
-    stubs["ecs"].add_client_error("describe_task_definition", "ClientException", "Unable to describe task definition.")
+    stubs["ecs"].add_response("list_task_definitions", {"taskDefinitionArns": []})
     stubs["ecs"].add_response("register_task_definition", {"taskDefinition": {"taskDefinitionArn": td_arn}})
     stubs["ecs"].add_response("describe_services", {"services": [], "failures": []})
     stubs["ecr"].add_response("describe_images", {"imageDetails": [{"imageTags": ["latest"]}]})
@@ -201,3 +204,91 @@ def test_a_read_that_adds_empty_log_fields_is_not_drift():
     assert ecs_fargate_service.normalise_container(sent) == ecs_fargate_service.normalise_container(read)
     changed = {**read, "logConfiguration": {**log, "options": {**log["options"], "awslogs-group": "/ecs/y"}}}
     assert ecs_fargate_service.normalise_container(sent) != ecs_fargate_service.normalise_container(changed)
+
+
+def test_purge_tags_removes_foreign_service_tags_and_false_keeps_them(aws, present):
+    push_image()
+    present(aws)
+    arn = service()["serviceArn"]
+    ecs = boto3.client("ecs")
+    ecs.tag_resource(resourceArn=arn, tags=[{"key": "Foreign", "value": "x"}])
+    kept = present(aws, purge_tags=False)
+    assert kept.result["changed"] is False
+    assert {"key": "Foreign", "value": "x"} in ecs.list_tags_for_resource(resourceArn=arn)["tags"]
+    purged = present(aws, _ansible_diff=True)
+    assert purged.result["changed"] is True
+    assert purged.result["diff"]["before"]["service_tags"] == {"Project": "pizza", "Foreign": "x"}
+    assert purged.result["diff"]["after"]["service_tags"] == {"Project": "pizza"}
+    assert ecs.list_tags_for_resource(resourceArn=arn)["tags"] == [{"key": "Project", "value": "pizza"}]
+
+
+def test_diff_only_when_asked(aws, present):
+    push_image()
+    plain = present(aws)
+    assert "diff" not in plain.result
+    diffed = present(aws, environment={"PORT": 81}, _ansible_diff=True)
+    assert diffed.result["diff"]["after"]["task_definition"]["containerDefinitions"][0]["environment"] == [
+        {"name": "PORT", "value": "81"}
+    ]
+
+
+def test_missing_container_settings_fail_naming_them(aws, run):
+    out = run(cluster=CLUSTER, name=NAME, image=IMAGE)
+    assert out.failed
+    assert out.result["msg"] == "container_name, subnets, security_groups required with state=present (empty or missing)"
+
+
+def test_ecs_client_exception_is_an_error_not_a_missing_service(stubbed_clients, run):
+    """ClientException is ECS's catch-all (bad parameters, ...): never read as "the service is gone"."""
+    stubs = stubbed_clients("ecs")
+    stubs["ecs"].add_client_error("describe_services", "ClientException", "Cluster name is invalid.")
+    out = run(cluster="bad/cluster", name=NAME, state="absent")
+    assert out.failed
+    assert out.result["msg"].startswith("Failed to describe the service")
+    assert "Cluster name is invalid" in out.result["msg"]
+
+
+def test_missing_service_failure_item_reads_as_absent(stubbed_clients, run):
+    stubs = stubbed_clients("ecs")
+    arn = f"arn:aws:ecs:{REGION}:123456789012:service/{CLUSTER}/{NAME}"
+    stubs["ecs"].add_response("describe_services", {"services": [], "failures": [{"arn": arn, "reason": "MISSING"}]})
+    stubs["ecs"].add_response("list_task_definitions", {"taskDefinitionArns": []})
+    out = run(cluster=CLUSTER, name=NAME, state="absent")
+    assert not out.failed and out.result["changed"] is False
+    stubs["ecs"].assert_no_pending_responses()
+
+
+def test_wait_fails_on_a_failed_rollout_naming_the_events(aws, monkeypatch, present):
+    """The rollout this run started FAILED (circuit breaker): the module fails with the service's latest events."""
+    push_image()
+    present(aws)
+    real = ecs_fargate_service.ecs.describe_service
+
+    def failing(client, cluster, name):
+        found = real(client, cluster, name)
+        if found is None:
+            return None
+        for deployment in found["deployments"]:
+            deployment.update(rolloutState="FAILED", rolloutStateReason="tasks failed to start")
+        found["events"] = [{"message": "(service pizza-service) deployment failed: tasks failed to start."}]
+        return found
+
+    monkeypatch.setattr(ecs_fargate_service.ecs, "describe_service", failing)
+    out = present(aws, environment={"PORT": 80, "NEW": "1"}, wait=True)
+    assert out.failed
+    assert "FAILED (tasks failed to start)" in out.result["msg"]
+    assert "deployment failed: tasks failed to start." in out.result["msg"]
+
+
+def test_a_deployment_configuration_without_circuit_breaker_reads_as_disabled():
+    read = {"deploymentConfiguration": {"maximumPercent": 200, "minimumHealthyPercent": 100}}
+    normal = ecs_fargate_service.normalise_service(read)
+    assert normal["deploymentConfiguration"]["deploymentCircuitBreaker"] == {"enable": False, "rollback": False}
+
+
+def test_ports_default_as_ecs_fills_them():
+    sent = {"name": "app", "portMappings": [{"containerPort": 8080}]}
+    assert ecs_fargate_service.normalise_container(sent)["portMappings"] == [
+        {"containerPort": 8080, "hostPort": 8080, "protocol": "tcp"}
+    ]
+    assert ecs_fargate_service.normalise_container({"name": "app"})["essential"] is True

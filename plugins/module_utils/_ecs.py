@@ -1,0 +1,397 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: (c) 2026, jwtpizza.cloud developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""ECS helpers of jwtpizza.cloud: task definitions, services and the rollout verdict.
+
+This file is private to this collection (the leading underscore says so): its
+interface may change without notice and other collections must not import it.
+
+- one small function per ECS call, under ``ECSErrors`` (whose catch-all
+  ``ClientException`` is never read as "missing");
+- ``found``: the items of a describe-style answer, where ECS reports a missing
+  resource as a ``failures`` item with reason ``MISSING``;
+- the task-definition piece (``latest_active_task_definition``,
+  ``task_definition_request``, the normalisation of owned fields) and the
+  service piece (``describe_service``, ``service_request``,
+  ``normalise_service``);
+- ``rollout_verdict`` / ``wait_rollout``: when a rollout is done, failed or
+  still running, shared by the modules that update a service.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
+
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import ECSErrors
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import wait_for
+
+TD_FIELDS = (
+    "cpu",
+    "memory",
+    "networkMode",
+    "requiresCompatibilities",
+    "runtimePlatform",
+    "executionRoleArn",
+    "taskRoleArn",
+    "containerDefinitions",
+)
+SERVICE_FIELDS = (
+    "taskDefinition",
+    "desiredCount",
+    "deploymentConfiguration",
+    "healthCheckGracePeriodSeconds",
+    "networkConfiguration",
+    "loadBalancers",
+    "propagateTags",
+    "enableECSManagedTags",
+)
+ROLLOUT_DELAY = 10
+EVENTS_SHOWN = 3
+
+
+# ---------------------------------------------------------------- AWS calls
+
+
+def found(response, key, what):
+    """The items ``response[key]`` of a describe-style answer; a ``failures`` item other than MISSING is an error."""
+    failures = [f for f in response.get("failures") or [] if f.get("reason") != "MISSING"]
+    if failures:
+        reasons = "; ".join(f"{f.get('arn')}: {f.get('reason')} {f.get('detail') or ''}".strip() for f in failures)
+        raise JwtPizzaAWSError(message=f"Failed to describe {what}: {reasons}")
+    return response.get(key) or []
+
+
+@ECSErrors.call("list the task definitions")
+def list_task_definitions(client, family):
+    """ARNs of the ACTIVE revisions of exactly ``family`` (familyPrefix also matches longer families), oldest first."""
+    paginator = client.get_paginator("list_task_definitions")
+    arns = paginator.paginate(familyPrefix=family, status="ACTIVE").build_full_result()["taskDefinitionArns"]
+    suffix = re.compile(r"task-definition/" + re.escape(family) + r":(\d+)$")
+    ours = [(int(m.group(1)), arn) for arn in arns if (m := suffix.search(arn))]
+    return [arn for _revision, arn in sorted(ours)]
+
+
+@ECSErrors.call("describe the task definition")
+def describe_task_definition(client, arn):
+    return client.describe_task_definition(taskDefinition=arn, include=["TAGS"])
+
+
+@ECSErrors.call("register the task definition")
+def register_task_definition(client, definition):
+    return client.register_task_definition(**definition)["taskDefinition"]
+
+
+@ECSErrors.delete("deregister the task definition")
+def deregister_task_definition(client, arn):
+    client.deregister_task_definition(taskDefinition=arn)
+    return True
+
+
+@ECSErrors.lookup("describe the service")
+def describe_service(client, cluster, name):
+    """The service (with tags), or None when it or its cluster does not exist or it is INACTIVE (deleted)."""
+    response = client.describe_services(cluster=cluster, services=[name], include=["TAGS"])
+    services = found(response, "services", f"service {name} of cluster {cluster}")
+    return next((s for s in services if s.get("status") != "INACTIVE"), None)
+
+
+@ECSErrors.call("create the service")
+def create_service(client, request):
+    return client.create_service(**request)["service"]
+
+
+@ECSErrors.call("update the service")
+def update_service(client, request):
+    return client.update_service(**request)["service"]
+
+
+@ECSErrors.delete("delete the service")
+def delete_service(client, cluster, name):
+    client.delete_service(cluster=cluster, service=name)
+    return True
+
+
+@ECSErrors.call("tag the ECS resource")
+def tag_resource(client, arn, tags):
+    client.tag_resource(resourceArn=arn, tags=ansible_dict_to_boto3_tag_list(tags, "key", "value"))
+
+
+@ECSErrors.call("untag the ECS resource")
+def untag_resource(client, arn, keys):
+    client.untag_resource(resourceArn=arn, tagKeys=keys)
+
+
+def latest_active_task_definition(client, family):
+    """(task definition, tags list) of the newest ACTIVE revision of ``family``, or (None, [])."""
+    arns = list_task_definitions(client, family)
+    if not arns:
+        return None, []
+    answer = describe_task_definition(client, arns[-1])
+    return answer["taskDefinition"], answer.get("tags") or []
+
+
+# ---------------------------------------------------------------- task definition
+
+
+def by_name(items):
+    """Environment or secrets items sorted by name, each {name, value} or {name, valueFrom}."""
+    out = []
+    for item in items or []:
+        key = "valueFrom" if "valueFrom" in item else "value"
+        out.append({"name": item["name"], key: item.get(key)})
+    return sorted(out, key=lambda i: i["name"])
+
+
+def normalise_port(port):
+    return {
+        "containerPort": port["containerPort"],
+        "hostPort": port.get("hostPort", port["containerPort"]),
+        "protocol": port.get("protocol", "tcp"),
+    }
+
+
+def normalise_container(container):
+    """The owned fields of a container definition, defaults filled as ECS fills them.
+
+    Of the log configuration only the driver and its options count: a read may add empty fields such as
+    secretOptions.
+    """
+    log = container.get("logConfiguration") or {}
+    ports = [normalise_port(p) for p in container.get("portMappings") or []]
+    return {
+        "name": container.get("name"),
+        "image": container.get("image"),
+        "essential": container.get("essential", True),
+        "portMappings": sorted(ports, key=lambda p: p["containerPort"]),
+        "environment": by_name(container.get("environment")),
+        "secrets": by_name(container.get("secrets")),
+        "logConfiguration": {k: v for k, v in log.items() if k in ("logDriver", "options")},
+    }
+
+
+def normalise_task_definition(td):
+    """The owned fields of a task definition (requested or read); {} for none."""
+    if not td:
+        return {}
+    return {
+        "cpu": str(td.get("cpu")),
+        "memory": str(td.get("memory")),
+        "networkMode": td.get("networkMode"),
+        "requiresCompatibilities": sorted(td.get("requiresCompatibilities") or []),
+        "runtimePlatform": td.get("runtimePlatform") or {},
+        "executionRoleArn": td.get("executionRoleArn") or "",
+        "taskRoleArn": td.get("taskRoleArn") or "",
+        "containerDefinitions": [normalise_container(c) for c in td.get("containerDefinitions") or []],
+    }
+
+
+# ---------------------------------------------------------------- requests (from the options of ecs_fargate_service)
+
+
+def container_definition(p, region):
+    """The one container of the task definition the options ``p`` describe."""
+    container = {
+        "name": p["container_name"],
+        "image": p["image"],
+        "essential": True,
+        "portMappings": [{"containerPort": p["container_port"], "hostPort": p["container_port"], "protocol": "tcp"}],
+        "environment": [{"name": k, "value": str(v)} for k, v in sorted(p["environment"].items())],
+        "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(p["secrets"].items())],
+    }
+    if p["log_group"]:
+        container["logConfiguration"] = {
+            "logDriver": "awslogs",
+            "options": {
+                "awslogs-group": p["log_group"],
+                "awslogs-region": region,
+                "awslogs-stream-prefix": "ecs",
+            },
+        }
+    return container
+
+
+def task_definition_request(p, family, region):
+    """RegisterTaskDefinition parameters of a one-container Fargate task (empty role ARNs still included)."""
+    return {
+        "family": family,
+        "cpu": p["cpu"],
+        "memory": p["memory"],
+        "networkMode": "awsvpc",
+        "requiresCompatibilities": ["FARGATE"],
+        "runtimePlatform": {"cpuArchitecture": p["cpu_architecture"], "operatingSystemFamily": "LINUX"},
+        "executionRoleArn": p["execution_role_arn"] or "",
+        "taskRoleArn": p["task_role_arn"] or "",
+        "containerDefinitions": [container_definition(p, region)],
+    }
+
+
+def service_request(p, task_definition_arn, desired_count):
+    """The owned service fields (SERVICE_FIELDS) the options ``p`` ask for; None where a field is not sent."""
+    load_balancers = []
+    if p["target_group_arn"]:
+        load_balancers.append(
+            {"targetGroupArn": p["target_group_arn"], "containerName": p["container_name"], "containerPort": p["container_port"]}
+        )
+    return {
+        "taskDefinition": task_definition_arn,
+        "desiredCount": desired_count,
+        "deploymentConfiguration": {
+            "maximumPercent": p["maximum_percent"],
+            "minimumHealthyPercent": p["minimum_healthy_percent"],
+            "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+        },
+        "healthCheckGracePeriodSeconds": p["health_check_grace_period"] if p["target_group_arn"] else None,
+        "networkConfiguration": {
+            "awsvpcConfiguration": {
+                "subnets": sorted(p["subnets"] or []),
+                "securityGroups": sorted(p["security_groups"] or []),
+                "assignPublicIp": "ENABLED" if p["assign_public_ip"] else "DISABLED",
+            }
+        },
+        "loadBalancers": load_balancers,
+        "propagateTags": "SERVICE",
+        "enableECSManagedTags": True,
+    }
+
+
+# ---------------------------------------------------------------- service
+
+
+def normalise_deployment_configuration(deployment):
+    if not deployment:
+        return None
+    breaker = deployment.get("deploymentCircuitBreaker") or {"enable": False, "rollback": False}
+    return {
+        "maximumPercent": deployment.get("maximumPercent"),
+        "minimumHealthyPercent": deployment.get("minimumHealthyPercent"),
+        "deploymentCircuitBreaker": {"enable": breaker.get("enable"), "rollback": breaker.get("rollback")},
+    }
+
+
+def normalise_load_balancers(items):
+    balancers = [
+        {
+            "targetGroupArn": lb.get("targetGroupArn"),
+            "containerName": lb.get("containerName"),
+            "containerPort": lb.get("containerPort"),
+        }
+        for lb in items or []
+    ]
+    return sorted(balancers, key=lambda lb: lb["targetGroupArn"] or "")
+
+
+def normalise_service(service):
+    """The owned fields of a described service; fields the read omits stay None (not drift)."""
+    if not service:
+        return {}
+    vpc = (service.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
+    return {
+        "taskDefinition": service.get("taskDefinition"),
+        "desiredCount": service.get("desiredCount"),
+        "deploymentConfiguration": normalise_deployment_configuration(service.get("deploymentConfiguration")),
+        "healthCheckGracePeriodSeconds": service.get("healthCheckGracePeriodSeconds"),
+        "networkConfiguration": {
+            "awsvpcConfiguration": {
+                "subnets": sorted(vpc.get("subnets") or []),
+                "securityGroups": sorted(vpc.get("securityGroups") or []),
+                "assignPublicIp": vpc.get("assignPublicIp", "DISABLED"),
+            }
+        },
+        "loadBalancers": normalise_load_balancers(service.get("loadBalancers")),
+        "propagateTags": service.get("propagateTags"),
+        "enableECSManagedTags": service.get("enableECSManagedTags"),
+    }
+
+
+def primary_deployment_id(service):
+    """The id of the PRIMARY deployment of a service answer (CreateService/UpdateService), or None."""
+    primary = next((d for d in (service or {}).get("deployments") or [] if d.get("status") == "PRIMARY"), None)
+    return primary.get("id") if primary else None
+
+
+# ---------------------------------------------------------------- rollout
+
+
+def latest_events(service):
+    """The newest service events (ECS lists them newest first), as one string."""
+    events = [e.get("message", "") for e in (service or {}).get("events") or []][:EVENTS_SHOWN]
+    return "; ".join(events) if events else "none"
+
+
+def describe_rollout(service):
+    """The state of a service's rollout in words, for a failure or a timeout."""
+    service = service or {}
+    deployments = ", ".join(
+        f"{d.get('id')} {d.get('status')} {d.get('taskDefinition')} rollout {d.get('rolloutState', 'unknown')}"
+        for d in service.get("deployments") or []
+    )
+    return (
+        f"service task definition {service.get('taskDefinition')}, running {service.get('runningCount')} of "
+        f"{service.get('desiredCount')}; deployments: {deployments or 'none'}; latest events: {latest_events(service)}"
+    )
+
+
+def rollout_verdict(service, task_definition, deployment_id=None):
+    """Whether the rollout of ``task_definition`` is done: True (done), False (not yet), or raise (failed).
+
+    Where deployments report ``rolloutState`` (the current ECS API), the deployment this rollout started (by
+    ``deployment_id``, else the PRIMARY one whose task definition is ``task_definition``) must be COMPLETED, the
+    service must run ``task_definition`` and ``runningCount`` equal ``desiredCount``.  A FAILED deployment, or a
+    service gone back to another task definition (circuit-breaker rollback), is a failure naming the latest events.
+    Without ``rolloutState`` (older APIs, the emulator), done means one deployment left and running == desired.
+    """
+    service = service or {}
+    deployments = service.get("deployments") or []
+    running, desired = service.get("runningCount"), service.get("desiredCount")
+    if not any("rolloutState" in d for d in deployments):
+        return len(deployments) == 1 and running == desired
+    if deployment_id:
+        ours = next((d for d in deployments if d.get("id") == deployment_id), None)
+    else:
+        ours = next(
+            (d for d in deployments if d.get("status") == "PRIMARY" and d.get("taskDefinition") == task_definition),
+            None,
+        )
+    name = service.get("serviceName", "")
+    if ours is not None and ours.get("rolloutState") == "FAILED":
+        reason = ours.get("rolloutStateReason") or "no reason given"
+        raise JwtPizzaAWSError(
+            message=f"Rollout of {task_definition} to service {name} FAILED ({reason}); {describe_rollout(service)}"
+        )
+    if service.get("taskDefinition") != task_definition:
+        raise JwtPizzaAWSError(
+            message=(
+                f"Service {name} went back to task definition {service.get('taskDefinition')} instead of "
+                f"{task_definition} (circuit-breaker rollback); {describe_rollout(service)}"
+            )
+        )
+    if ours is None:
+        return False
+    return ours.get("rolloutState") == "COMPLETED" and running == desired
+
+
+def wait_rollout(client, cluster, name, task_definition, deployment_id=None, timeout=600, delay=ROLLOUT_DELAY,
+                 sleep=time.sleep, clock=time.monotonic):
+    """Describe the service until ``rollout_verdict`` says done; returns the service, raises on failure or timeout."""
+
+    def probe():
+        service = describe_service(client, cluster, name)
+        if service is None:
+            raise JwtPizzaAWSError(message=f"Service {name} of cluster {cluster} disappeared during its rollout")
+        return rollout_verdict(service, task_definition, deployment_id), service
+
+    return wait_for(
+        probe,
+        timeout,
+        delay,
+        f"service {name} to finish the rollout of {task_definition}",
+        explain=describe_rollout,
+        sleep=sleep,
+        clock=clock,
+    )

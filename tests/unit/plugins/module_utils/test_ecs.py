@@ -1,0 +1,194 @@
+"""Unit tests of the ECS helpers (plugins/module_utils/_ecs.py): the rollout verdict against stubbed describe_services answers."""
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from ansible_collections.jwtpizza.cloud.plugins.module_utils import _ecs
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaTimeout
+
+CLUSTER = "pizza"
+NAME = "pizza-service"
+OLD = "arn:aws:ecs:us-east-1:123456789012:task-definition/pizza-service:1"
+NEW = "arn:aws:ecs:us-east-1:123456789012:task-definition/pizza-service:2"
+
+
+def deployment(dep_id, status, task_definition, rollout=None, running=1, desired=1, reason=None):
+    """A deployment as DescribeServices documents it."""
+    item = {
+        "id": dep_id,
+        "status": status,
+        "taskDefinition": task_definition,
+        "desiredCount": desired,
+        "runningCount": running,
+        "pendingCount": desired - running,
+        "launchType": "FARGATE",
+    }
+    if rollout:
+        item["rolloutState"] = rollout
+        item["rolloutStateReason"] = reason or f"ECS deployment {dep_id} {rollout.lower()}."
+    return item
+
+
+def service(task_definition, deployments, running=1, desired=1, events=()):
+    return {
+        "serviceName": NAME,
+        "serviceArn": f"arn:aws:ecs:us-east-1:123456789012:service/{CLUSTER}/{NAME}",
+        "status": "ACTIVE",
+        "taskDefinition": task_definition,
+        "desiredCount": desired,
+        "runningCount": running,
+        "pendingCount": desired - running,
+        "deployments": deployments,
+        "events": [{"id": str(i), "message": m} for i, m in enumerate(events)],
+    }
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+@pytest.fixture
+def ecs(aws_env):
+    client = boto3.client("ecs")
+    with Stubber(client) as stubber:
+        yield client, stubber
+
+
+def answer(stubber, *services):
+    for item in services:
+        stubber.add_response(
+            "describe_services",
+            {"services": [item], "failures": []},
+            {"cluster": CLUSTER, "services": [NAME], "include": ["TAGS"]},
+        )
+
+
+def wait(client, deployment_id="ecs-svc/2", timeout=60):
+    clock = Clock()
+    found = _ecs.wait_rollout(client, CLUSTER, NAME, NEW, deployment_id, timeout, delay=10, sleep=clock.sleep, clock=clock)
+    return found, clock
+
+
+def test_in_progress_then_completed(ecs):
+    client, stubber = ecs
+    rolling = service(NEW, [deployment("ecs-svc/2", "PRIMARY", NEW, "IN_PROGRESS", running=0),
+                            deployment("ecs-svc/1", "ACTIVE", OLD, "COMPLETED")], running=1)
+    running_not_healthy = service(NEW, [deployment("ecs-svc/2", "PRIMARY", NEW, "IN_PROGRESS"),
+                                        deployment("ecs-svc/1", "ACTIVE", OLD, "COMPLETED")], running=2, desired=1)
+    done = service(NEW, [deployment("ecs-svc/2", "PRIMARY", NEW, "COMPLETED")])
+    answer(stubber, rolling, running_not_healthy, done)
+    found, clock = wait(client)
+    assert found["deployments"][0]["rolloutState"] == "COMPLETED"
+    assert clock.now == 20
+    stubber.assert_no_pending_responses()
+
+
+def test_running_count_alone_is_not_done_while_the_rollout_is_in_progress():
+    """runningCount counts tasks before they pass the health checks: only COMPLETED is done."""
+    rolling = service(NEW, [deployment("ecs-svc/2", "PRIMARY", NEW, "IN_PROGRESS")], running=1, desired=1)
+    assert _ecs.rollout_verdict(rolling, NEW, "ecs-svc/2") is False
+
+
+def test_completed_needs_running_equal_desired():
+    short = service(NEW, [deployment("ecs-svc/2", "PRIMARY", NEW, "COMPLETED")], running=1, desired=2)
+    assert _ecs.rollout_verdict(short, NEW, "ecs-svc/2") is False
+    assert _ecs.rollout_verdict(service(NEW, [deployment("ecs-svc/2", "PRIMARY", NEW, "COMPLETED")]), NEW) is True
+
+
+def test_failed_rollout_fails_naming_the_events(ecs):
+    client, stubber = ecs
+    rolling = service(NEW, [deployment("ecs-svc/2", "PRIMARY", NEW, "IN_PROGRESS", running=0),
+                            deployment("ecs-svc/1", "ACTIVE", OLD, "COMPLETED")])
+    failed = service(NEW, [deployment("ecs-svc/2", "PRIMARY", NEW, "FAILED", running=0,
+                                      reason="ECS deployment circuit breaker: tasks failed to start.")],
+                     events=["(service pizza-service) deployment ecs-svc/2 deployment failed: tasks failed to start.",
+                             "(service pizza-service) has started 1 tasks."])
+    answer(stubber, rolling, failed)
+    with pytest.raises(JwtPizzaAWSError) as raised:
+        wait(client)
+    message = raised.value.message
+    assert f"Rollout of {NEW} to service {NAME} FAILED (ECS deployment circuit breaker: tasks failed to start.)" in message
+    assert "latest events: (service pizza-service) deployment ecs-svc/2 deployment failed" in message
+    assert "has started 1 tasks" in message
+
+
+def test_rollback_to_the_previous_task_definition_fails(ecs):
+    """The circuit breaker replaced the failed deployment by the last COMPLETED one: the service runs OLD again."""
+    client, stubber = ecs
+    rolling = service(NEW, [deployment("ecs-svc/2", "PRIMARY", NEW, "IN_PROGRESS", running=0),
+                            deployment("ecs-svc/1", "ACTIVE", OLD, "COMPLETED")])
+    rolled_back = service(OLD, [deployment("ecs-svc/3", "PRIMARY", OLD, "COMPLETED")],
+                          events=["(service pizza-service) rolling back to deployment ecs-svc/1."])
+    answer(stubber, rolling, rolled_back)
+    with pytest.raises(JwtPizzaAWSError) as raised:
+        wait(client)
+    message = raised.value.message
+    assert f"Service {NAME} went back to task definition {OLD} instead of {NEW} (circuit-breaker rollback)" in message
+    assert "rolling back to deployment ecs-svc/1" in message
+
+
+def test_timeout_names_the_deployments_and_events(ecs):
+    client, stubber = ecs
+    rolling = service(NEW, [deployment("ecs-svc/2", "PRIMARY", NEW, "IN_PROGRESS", running=0)], running=0,
+                      events=["(service pizza-service) was unable to place a task."])
+    answer(stubber, *[rolling] * 4)
+    with pytest.raises(JwtPizzaTimeout) as raised:
+        wait(client, timeout=30)
+    message = raised.value.message
+    assert message.startswith(f"Timed out after 30s waiting for service {NAME} to finish the rollout of {NEW}")
+    assert "running 0 of 1" in message
+    assert "ecs-svc/2 PRIMARY" in message and "rollout IN_PROGRESS" in message
+    assert "was unable to place a task" in message
+    stubber.assert_no_pending_responses()
+
+
+def test_without_deployment_id_the_primary_of_the_registered_definition_counts():
+    old_primary = service(NEW, [deployment("ecs-svc/1", "PRIMARY", OLD, "COMPLETED")])
+    assert _ecs.rollout_verdict(old_primary, NEW) is False
+    ours = service(NEW, [deployment("ecs-svc/2", "PRIMARY", NEW, "COMPLETED"), deployment("ecs-svc/1", "ACTIVE", OLD, "COMPLETED")])
+    assert _ecs.rollout_verdict(ours, NEW) is True
+
+
+def test_without_rollout_state_one_deployment_and_running_equal_desired():
+    """Older APIs and the emulator report no rolloutState: one deployment left and running == desired."""
+    two = service(NEW, [deployment("a", "PRIMARY", NEW), deployment("b", "ACTIVE", OLD)])
+    assert _ecs.rollout_verdict(two, NEW) is False
+    short = service(NEW, [deployment("a", "PRIMARY", NEW)], running=0, desired=1)
+    assert _ecs.rollout_verdict(short, NEW) is False
+    more = service(NEW, [deployment("a", "PRIMARY", NEW)], running=2, desired=1)
+    assert _ecs.rollout_verdict(more, NEW) is False
+    assert _ecs.rollout_verdict(service(NEW, [deployment("a", "PRIMARY", NEW)]), NEW) is True
+
+
+def test_a_service_that_disappears_fails(ecs):
+    client, stubber = ecs
+    stubber.add_response("describe_services", {"services": [], "failures": [{"arn": NAME, "reason": "MISSING"}]})
+    with pytest.raises(JwtPizzaAWSError, match="disappeared during its rollout"):
+        wait(client)
+
+
+def test_found_raises_on_failures_other_than_missing():
+    with pytest.raises(JwtPizzaAWSError, match="Failed to describe service x: arn:1: ACCESS_DENIED"):
+        _ecs.found({"services": [], "failures": [{"arn": "arn:1", "reason": "ACCESS_DENIED"}]}, "services", "service x")
+    assert _ecs.found({"services": [], "failures": [{"arn": "arn:1", "reason": "MISSING"}]}, "services", "service x") == []
+
+
+def test_list_task_definitions_keeps_exactly_the_family_by_revision(ecs):
+    client, stubber = ecs
+    arns = [NEW.replace(":2", ":10"), OLD, NEW, "arn:aws:ecs:us-east-1:123456789012:task-definition/pizza-service-2:7"]
+    stubber.add_response("list_task_definitions", {"taskDefinitionArns": arns})
+    assert _ecs.list_task_definitions(client, "pizza-service") == [OLD, NEW, NEW.replace(":2", ":10")]
+
+
+def test_primary_deployment_id():
+    assert _ecs.primary_deployment_id(service(NEW, [deployment("b", "ACTIVE", OLD), deployment("a", "PRIMARY", NEW)])) == "a"
+    assert _ecs.primary_deployment_id({}) is None
