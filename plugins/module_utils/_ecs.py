@@ -68,10 +68,11 @@ def found(response, key, what):
 
 
 @ECSErrors.call("list the task definitions")
-def list_task_definitions(client, family):
-    """ARNs of the ACTIVE revisions of exactly ``family`` (familyPrefix also matches longer families), oldest first."""
+def list_task_definitions(client, family, status="ACTIVE"):
+    """ARNs of the revisions of exactly ``family`` (familyPrefix also matches longer families) in ``status``, oldest
+    first."""
     paginator = client.get_paginator("list_task_definitions")
-    arns = paginator.paginate(familyPrefix=family, status="ACTIVE").build_full_result()["taskDefinitionArns"]
+    arns = paginator.paginate(familyPrefix=family, status=status).build_full_result()["taskDefinitionArns"]
     suffix = re.compile(r"task-definition/" + re.escape(family) + r":(\d+)$")
     ours = [(int(m.group(1)), arn) for arn in arns if (m := suffix.search(arn))]
     return [arn for _revision, arn in sorted(ours)]
@@ -91,6 +92,18 @@ def register_task_definition(client, definition):
 def deregister_task_definition(client, arn):
     client.deregister_task_definition(taskDefinition=arn)
     return True
+
+
+@ECSErrors.call("delete the task definitions")
+def delete_task_definitions(client, arns):
+    """Delete INACTIVE revisions, at most 10 per call (DeleteTaskDefinitions' limit); a deregistered revision stays
+    listed, tagged and billed against the account's quota until it is deleted."""
+    for start in range(0, len(arns), 10):
+        answer = client.delete_task_definitions(taskDefinitions=arns[start:start + 10])
+        failures = [f for f in answer.get("failures") or [] if f.get("reason") != "MISSING"]
+        if failures:
+            reasons = "; ".join(f"{f.get('arn')}: {f.get('reason')} {f.get('detail') or ''}".strip() for f in failures)
+            raise JwtPizzaAWSError(message=f"Failed to delete the task definitions: {reasons}")
 
 
 @ECSErrors.lookup("describe the service")

@@ -23,7 +23,8 @@ description:
     the service is created (or kept) with a desired count of 0 so that no deployment fails; C(image_available)
     is then false.
   - With I(state=absent) the service is scaled to 0, deleted and waited C(INACTIVE), and every C(ACTIVE)
-    revision of I(family) is deregistered.
+    revision of I(family) is deregistered, then deleted (DeleteTaskDefinitions; a deregistered revision stays
+    listed and tagged until then).
 author:
   - jwtpizza.cloud developers (@jwtpizza)
 options:
@@ -221,6 +222,12 @@ image_available:
   description: False while I(bootstrap_without_image) finds no image with the tag.
   returned: always
   type: bool
+deleted_task_definitions:
+  description: Task definition revisions deleted by I(state=absent) (DeleteTaskDefinitions), after deregistering them.
+  returned: O(state=absent)
+  type: list
+  elements: str
+  sample: ["arn:aws:ecs:us-west-2:123456789012:task-definition/jwt-pizza-dev-service:1"]
 deregistered_task_definitions:
   description: Task definition revisions deregistered by I(state=absent).
   returned: always
@@ -441,7 +448,13 @@ class FargateService:
             if not self.module.check_mode:
                 for arn in arns:
                     ecs.deregister_task_definition(self.ecs, arn)
-        return result(self.diff, changed, deregistered_task_definitions=arns)
+        # Deregistered revisions (these and those of earlier deploys) stay until deleted: delete them too.
+        inactive = sorted(set(ecs.list_task_definitions(self.ecs, self.family, status="INACTIVE")) | set(arns))
+        if inactive:
+            changed = True
+            if not self.module.check_mode:
+                ecs.delete_task_definitions(self.ecs, inactive)
+        return result(self.diff, changed, deregistered_task_definitions=arns, deleted_task_definitions=inactive)
 
 
 def main():

@@ -150,6 +150,10 @@ def test_absent_deletes_service_and_every_revision(aws, api_calls, run, present)
     assert (out.result["service_arn"], out.result["desired_count"], out.result["image_available"]) == ("", 0, True)
     assert service()["status"] == "INACTIVE"
     assert boto3.client("ecs").list_task_definitions(status="ACTIVE")["taskDefinitionArns"] == []
+    # Deregistered is not gone: AWS keeps INACTIVE revisions listed and tagged until DeleteTaskDefinitions.
+    assert sorted(out.result["deleted_task_definitions"]) == sorted(out.result["deregistered_task_definitions"])
+    assert boto3.client("ecs").list_task_definitions(status="INACTIVE")["taskDefinitionArns"] == []
+    assert [c for c in api_calls if c[0] == "DeleteTaskDefinitions"]
     del api_calls[:]
     again = run(cluster=CLUSTER, name=NAME, state="absent")
     assert again.result["changed"] is False and writes(api_calls) == []
@@ -252,6 +256,7 @@ def test_missing_service_failure_item_reads_as_absent(stubbed_clients, run):
     stubs = stubbed_clients("ecs")
     arn = f"arn:aws:ecs:{REGION}:123456789012:service/{CLUSTER}/{NAME}"
     stubs["ecs"].add_response("describe_services", {"services": [], "failures": [{"arn": arn, "reason": "MISSING"}]})
+    stubs["ecs"].add_response("list_task_definitions", {"taskDefinitionArns": []})
     stubs["ecs"].add_response("list_task_definitions", {"taskDefinitionArns": []})
     out = run(cluster=CLUSTER, name=NAME, state="absent")
     assert not out.failed and out.result["changed"] is False
