@@ -79,14 +79,16 @@ class Sweep:
     def by_name(self):
         found = {}
         p = self.prefix
-        found["ecr repositories"] = [r["repositoryName"] for r in _paginate(self.client("ecr", self.region), "describe_repositories", "repositories")
-                                     if r["repositoryName"].startswith(p)]
-        found["iam roles"] = [r["RoleName"] for r in _paginate(self.client("iam", self.region), "list_roles", "Roles")
-                              if r["RoleName"].startswith(p)]
+        repositories = _paginate(self.client("ecr", self.region), "describe_repositories", "repositories")
+        found["ecr repositories"] = [r["repositoryName"] for r in repositories if r["repositoryName"].startswith(p)]
+        roles = _paginate(self.client("iam", self.region), "list_roles", "Roles")
+        found["iam roles"] = [r["RoleName"] for r in roles if r["RoleName"].startswith(p)]
         route53 = self.client("route53", "us-east-1")
         zones = [z for z in _paginate(route53, "list_hosted_zones", "HostedZones") if z["Name"].lower() == self.domain]
         # A zone is the environment's only when this collection created it (tagged): a delegated zone stays.
-        found["route53 zones"] = [f"{z['Name']} ({z['Id'].split('/')[-1]})" for z in zones if self._zone_is_ours(route53, z["Id"])]
+        found["route53 zones"] = [
+            f"{z['Name']} ({z['Id'].split('/')[-1]})" for z in zones if self._zone_is_ours(route53, z["Id"])
+        ]
         found["route53 records"] = [
             f"{r['Name']} {r['Type']}"
             for zone in zones
@@ -96,16 +98,20 @@ class Sweep:
         cloudfront = self.client("cloudfront", "us-east-1")
         oacs = cloudfront.list_origin_access_controls().get("OriginAccessControlList", {}).get("Items", []) or []
         found["cloudfront origin access controls"] = [o["Name"] for o in oacs if o["Name"].startswith(p)]
-        found["load balancers"] = [lb["LoadBalancerName"] for lb in _paginate(self.client("elbv2", self.region), "describe_load_balancers", "LoadBalancers")
-                                   if lb["LoadBalancerName"].startswith(p)]
+        balancers = _paginate(self.client("elbv2", self.region), "describe_load_balancers", "LoadBalancers")
+        found["load balancers"] = [lb["LoadBalancerName"] for lb in balancers if lb["LoadBalancerName"].startswith(p)]
         ecs = self.client("ecs", self.region)
+        # familyPrefix is the full family name (ECS API reference), not a prefix: list them all and filter.
         found["ecs task definitions"] = [arn.split("/")[-1] for status in ("ACTIVE", "INACTIVE")
-                                         for arn in _paginate(ecs, "list_task_definitions", "taskDefinitionArns", familyPrefix=p, status=status)]
+                                         for arn in _paginate(ecs, "list_task_definitions", "taskDefinitionArns", status=status)
+                                         if arn.split("/")[-1].startswith(p)]
         for region in self.regions:
             acm = self.client("acm", region)
-            found[f"acm certificates ({region})"] = [c["CertificateArn"] for c in _paginate(acm, "list_certificates", "CertificateSummaryList")
-                                                     if self._in_domain(c["DomainName"].lstrip("*."))
-                                                     and self._certificate_is_ours(acm, c["CertificateArn"])]
+            certificates = _paginate(acm, "list_certificates", "CertificateSummaryList")
+            found[f"acm certificates ({region})"] = [
+                c["CertificateArn"] for c in certificates
+                if self._in_domain(c["DomainName"].lstrip("*.")) and self._certificate_is_ours(acm, c["CertificateArn"])
+            ]
         return found
 
     def _zone_is_ours(self, route53, zone_id):

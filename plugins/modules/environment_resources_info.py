@@ -86,10 +86,10 @@ tombstones:
   sample: ["arn:aws:ecs:us-west-2:123456789012:cluster/jwt-pizza-dev-cluster"]
 """
 
-try:
+import contextlib
+
+with contextlib.suppress(ImportError):  # JwtPizzaModule reports the missing library.
     import botocore
-except ImportError:
-    pass  # JwtPizzaModule reports the missing library.
 
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule

@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: (c) 2026, jwtpizza.cloud developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Unit tests of jwtpizza.cloud.environment_resources_info (the teardown sweep) against moto's in-process account."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+
+from ansible_collections.jwtpizza.cloud.plugins.modules import environment_resources_info
+
+pytestmark = pytest.mark.usefixtures("moto_aws")
+
+ARGS = {"project": "jwt-pizza", "environment": "dev", "domain": "example.com", "region": "us-east-1",
+        "hosts": ["pizza.example.com", "pizza-service.example.com"]}
+TAGS = {"Project": "jwt-pizza", "Environment": "dev", "ManagedBy": "jwtpizza.cloud"}
+TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+
+
+def sweep(run_module, **args):
+    result, failed = run_module(environment_resources_info, dict(ARGS, **args))
+    assert not failed, result
+    return result
+
+
+def test_an_empty_account_has_nothing_left(run_module):
+    result = sweep(run_module)
+    assert (result["count"], result["resources"], result["changed"]) == (0, {}, False)
+
+
+def test_finds_tagged_and_untaggable_resources_of_the_environment_only(run_module):
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket="jwt-pizza-dev-frontend")
+    s3.put_bucket_tagging(Bucket="jwt-pizza-dev-frontend", Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in TAGS.items()]})
+    ecr = boto3.client("ecr")
+    ecr.create_repository(repositoryName="jwt-pizza-dev-service")
+    ecr.create_repository(repositoryName="jwt-pizza-dev2-service")  # another environment whose name starts alike
+    boto3.client("iam").create_role(RoleName="jwt-pizza-dev-ecs-execution", AssumeRolePolicyDocument=TRUST)
+    result = sweep(run_module)
+    assert result["resources"]["ecr repositories"] == ["jwt-pizza-dev-service"]
+    assert result["resources"]["iam roles"] == ["jwt-pizza-dev-ecs-execution"]
+    assert result["resources"]["tagged resources"] == ["arn:aws:s3:::jwt-pizza-dev-frontend"]
+    assert result["count"] == 3
+
+
+def test_deleted_ecs_clusters_are_tombstones_not_leftovers(run_module):
+    ecs = boto3.client("ecs")
+    tags = [{"key": k, "value": v} for k, v in TAGS.items()]
+    arn = ecs.create_cluster(clusterName="jwt-pizza-dev-cluster", tags=tags)["cluster"]["clusterArn"]
+    assert sweep(run_module)["resources"]["tagged resources"] == [arn]
+    ecs.delete_cluster(cluster=arn)
+    result = sweep(run_module)
+    assert result["count"] == 0
+    assert result["tombstones"] == [arn]
+
+
+def test_deregistered_task_definitions_are_leftovers(run_module):
+    ecs = boto3.client("ecs")
+    arn = ecs.register_task_definition(family="jwt-pizza-dev-service", containerDefinitions=[{"name": "c", "image": "x", "memory": 512}])[
+        "taskDefinition"]["taskDefinitionArn"]
+    ecs.deregister_task_definition(taskDefinition=arn)
+    assert sweep(run_module)["resources"]["ecs task definitions"] == ["jwt-pizza-dev-service:1"]
+
+
+def test_only_the_records_of_the_hosts_and_a_zone_this_collection_created(run_module):
+    route53 = boto3.client("route53")
+    zone = route53.create_hosted_zone(Name="example.com", CallerReference="x")["HostedZone"]["Id"]
+    route53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [
+        {"Action": "CREATE",
+         "ResourceRecordSet": {"Name": name, "Type": "CNAME", "TTL": 60, "ResourceRecords": [{"Value": "x.example.net"}]}}
+        for name in ("pizza.example.com", "_abc.pizza-service.example.com", "www.example.com")]})
+    result = sweep(run_module)
+    # An untagged zone is the user's (delegated): it stays, and so do records of other names.
+    assert "route53 zones" not in result["resources"]
+    expected = ["_abc.pizza-service.example.com. CNAME", "pizza.example.com. CNAME"]
+    assert sorted(result["resources"]["route53 records"]) == expected
+    route53.change_tags_for_resource(ResourceType="hostedzone", ResourceId=zone.split("/")[-1],
+                                     AddTags=[{"Key": k, "Value": v} for k, v in TAGS.items()])
+    assert sweep(run_module)["resources"]["route53 zones"] == [f"example.com. ({zone.split('/')[-1]})"]
