@@ -10,6 +10,13 @@ import boto3
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+# Playbooks run with this checkout as the collection, never a copy installed elsewhere.
+ANSIBLE_ENV = {
+    "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+    "ANSIBLE_COLLECTIONS_PATH": f"{ROOT}/.venv/collections:{ROOT}/.venv/lib/python3.11/site-packages",
+    "ANSIBLE_FORCE_COLOR": "0",
+    "NO_COLOR": "1",
+}
 
 
 @cache
@@ -60,7 +67,7 @@ def run_playbook(playbook: str, *extra: str):
     return subprocess.run(
         ["ansible-playbook", "-i", str(ROOT / "inventories/local"), str(ROOT / "playbooks" / playbook), *extra],
         capture_output=True, text=True, check=False,
-        env={**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_FORCE_COLOR": "0", "NO_COLOR": "1"},
+        env={**os.environ, **ANSIBLE_ENV},
     )
 
 

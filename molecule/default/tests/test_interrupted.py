@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from stack import ROOT, client, env, run_playbook
+from stack import ANSIBLE_ENV, ROOT, client, env, run_playbook
 
 
 def distributions():
@@ -26,8 +26,7 @@ def services():
     ("jwtpizza.cloud.service : Register the task definition", services),
 ])
 def test_teardown_after_a_site_run_killed_after_a_task(empty_emulator, task, left_behind):
-    env_vars = {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_FORCE_COLOR": "0",
-                "PYTHONUNBUFFERED": "1"}
+    env_vars = {**os.environ, **ANSIBLE_ENV, "PYTHONUNBUFFERED": "1"}
     site = subprocess.Popen(["ansible-playbook", "-i", str(ROOT / "inventories/local"), str(ROOT / "playbooks/site.yml")],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env_vars,
                             start_new_session=True)

@@ -1,11 +1,13 @@
 """The whole stack: check mode on an empty account and on the built stack, bad input, teardown in check mode."""
 
+import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from stack import ROOT, client, run_playbook, tag_dict
+from stack import ANSIBLE_ENV, ROOT, client, run_playbook, tag_dict
 
 
 def test_check_mode_on_an_empty_account_writes_nothing(empty_emulator):
@@ -65,10 +67,19 @@ def test_a_role_works_in_a_playbook_of_ones_own(empty_emulator, tmp_path):
       vars:
         bucket_name: my-own-jwtpizza-bucket
 """)
-    env_vars = {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_FORCE_COLOR": "0"}
+    env_vars = {**os.environ, **ANSIBLE_ENV}
     run = subprocess.run(["ansible-playbook", "-i", str(ROOT / "inventories/local"), str(own)],
                          capture_output=True, text=True, check=False, env=env_vars)
     assert run.returncode == 0, run.stdout[-3000:]
     s3 = client("s3")
     assert "my-own-jwtpizza-bucket" in [b["Name"] for b in s3.list_buckets()["Buckets"]]
     assert tag_dict(s3.get_bucket_tagging(Bucket="my-own-jwtpizza-bucket")["TagSet"])["ManagedBy"] == "jwtpizza.cloud"
+
+
+def test_the_playbooks_run_this_checkout_of_the_collection():
+    # A copy installed elsewhere (ansible-lint or molecule prerun write one to ~/.ansible/collections) must never be
+    # what the scenarios test.
+    listed = subprocess.run(["ansible-galaxy", "collection", "list", "jwtpizza.cloud", "--format", "json"],
+                            capture_output=True, text=True, check=True, env={**os.environ, **ANSIBLE_ENV}).stdout
+    paths = [path for path, collections in json.loads(listed).items() if "jwtpizza.cloud" in collections]
+    assert paths and Path(paths[0]).resolve() == (ROOT / ".venv/collections/ansible_collections").resolve(), paths
