@@ -362,7 +362,8 @@ def apply_manifest(remote, manifest):
 def build_manifest(listing, known):
     """The manifest of a listing: per key its ETag, LastModified and what is known of it (``known``: key -> dict)."""
     objects = {
-        key: {"etag": obj.etag, "last_modified": obj.last_modified, "known": known.get(key, obj.known)} for key, obj in sorted(listing.items())
+        key: {"etag": obj.etag, "last_modified": obj.last_modified, "known": known.get(key, obj.known)}
+        for key, obj in sorted(listing.items())
     }
     return {"version": MANIFEST_VERSION, "objects": objects}
 

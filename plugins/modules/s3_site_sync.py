@@ -95,7 +95,7 @@ options:
       - Key of the JSON object in which the module records, per object, the ETag and LastModified it saw and
         the headers it wrote, so that a run that changes nothing needs one listing and one read instead of a
         C(HeadObject) per file. An entry counts only while the listing still shows that ETag and LastModified,
-        so an object written by anyone else is read again (S3 keeps LastModified to the second: a change made
+        so an object written by anyone else is read again (S3 keeps LastModified to the second, so a change made
         in the same second as this module's own write is seen only once the object changes again).
       - The manifest holds only names, hashes and headers that the site serves anyway; it is readable through
         the distribution like any object. An empty string disables it (one C(HeadObject) per file and run).
@@ -203,8 +203,8 @@ changed_paths:
   sample: [/assets/index-BS7pzLvu.js, /assets/index-VZ3H6UEj.js, /index.html]
 invalidation_paths:
   description:
-    - The paths to invalidate in CloudFront: changed or deleted paths whose Cache-Control (new or old) is not
-      immutable, and C(/) when C(/index.html) is among them; sorted.
+    - The paths to invalidate in CloudFront, sorted - the changed or deleted paths whose Cache-Control (new or
+      old) is not immutable, and C(/) when C(/index.html) is among them.
   type: list
   elements: str
   returned: always

@@ -181,7 +181,10 @@ def test_invalidation_paths_skip_immutable_on_both_sides_and_add_root():
     immutable_old = remote("assets/o-Ooooooo1.js", etag="1" * 32, content_type="x", cache_control=sync.IMMUTABLE, sha256=None)
     unknown_old = remote("assets/u-Uuuuuuu1.js", etag="2" * 32)
     files = {f.key: f for f in (new_asset, index)}
-    objects = {"index.html": remote("index.html", etag="3" * 32, content_type="x", cache_control="no-cache"), "assets/o-Ooooooo1.js": immutable_old}
+    objects = {
+        "index.html": remote("index.html", etag="3" * 32, content_type="x", cache_control="no-cache"),
+        "assets/o-Ooooooo1.js": immutable_old,
+    }
     objects["assets/u-Uuuuuuu1.js"] = unknown_old
     plan = sync.Plan(uploads=["assets/n-Nnnnnnn1.js", "index.html"], deletes=["assets/o-Ooooooo1.js", "assets/u-Uuuuuuu1.js"])
     assert sync.invalidation_paths(plan, files, objects) == ["/", "/assets/u-Uuuuuuu1.js", "/index.html"]

@@ -30,8 +30,16 @@ def distribution(moto_aws):
             "CallerReference": comment,
             "Comment": comment,
             "Enabled": True,
-            "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "b.s3.amazonaws.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
-            "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "redirect-to-https", "MinTTL": 0, "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}}},
+            "Origins": {
+                "Quantity": 1,
+                "Items": [{"Id": "o", "DomainName": "b.s3.amazonaws.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}],
+            },
+            "DefaultCacheBehavior": {
+                "TargetOriginId": "o",
+                "ViewerProtocolPolicy": "redirect-to-https",
+                "MinTTL": 0,
+                "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+            },
         }
         return client.create_distribution(DistributionConfig=config)["Distribution"]["Id"]
 
@@ -42,7 +50,9 @@ def distribution(moto_aws):
 @pytest.fixture
 def run(module_exit):
     def run_invalidate(check_mode=False, **args):
-        ended = module_exit(cloudfront_invalidate, dict({"reference_seed": "build-1", "_ansible_diff": True}, **args), check_mode=check_mode)
+        ended = module_exit(
+            cloudfront_invalidate, dict({"reference_seed": "build-1", "_ansible_diff": True}, **args), check_mode=check_mode
+        )
         assert not ended.failed, ended.result
         return ended.result
 
@@ -130,7 +140,9 @@ def invalidation(status):
 def test_wait_polls_in_progress_until_completed(stubbed_clients, run, monkeypatch):
     monkeypatch.setattr(cloudfront_invalidate, "POLL_DELAY", 0)
     stub = stubbed_clients("cloudfront")["cloudfront"]
-    stub.add_response("create_invalidation", dict(invalidation("InProgress"), Location="l"), {"DistributionId": "E1", "InvalidationBatch": ANY})
+    stub.add_response(
+        "create_invalidation", dict(invalidation("InProgress"), Location="l"), {"DistributionId": "E1", "InvalidationBatch": ANY}
+    )
     stub.add_response("get_invalidation", invalidation("InProgress"), {"DistributionId": "E1", "Id": "I1"})
     stub.add_response("get_invalidation", invalidation("Completed"), {"DistributionId": "E1", "Id": "I1"})
     result = run(distribution_id="E1", paths=["/"], wait=True)
@@ -141,9 +153,13 @@ def test_wait_polls_in_progress_until_completed(stubbed_clients, run, monkeypatc
 def test_wait_timeout_names_the_invalidation_and_its_status(stubbed_clients, module_exit, monkeypatch):
     monkeypatch.setattr(cloudfront_invalidate, "POLL_DELAY", 0)
     stub = stubbed_clients("cloudfront")["cloudfront"]
-    stub.add_response("create_invalidation", dict(invalidation("InProgress"), Location="l"), {"DistributionId": "E1", "InvalidationBatch": ANY})
+    stub.add_response(
+        "create_invalidation", dict(invalidation("InProgress"), Location="l"), {"DistributionId": "E1", "InvalidationBatch": ANY}
+    )
     stub.add_response("get_invalidation", invalidation("InProgress"), {"DistributionId": "E1", "Id": "I1"})
-    ended = module_exit(cloudfront_invalidate, {"distribution_id": "E1", "paths": ["/"], "reference_seed": "x", "wait": True, "wait_timeout": 0})
+    ended = module_exit(
+        cloudfront_invalidate, {"distribution_id": "E1", "paths": ["/"], "reference_seed": "x", "wait": True, "wait_timeout": 0}
+    )
     assert ended.failed
     assert "Timed out after 0s waiting for invalidation I1 of distribution E1 to be Completed" in ended.result["msg"]
     assert "'InProgress'" in ended.result["msg"]

@@ -256,7 +256,11 @@ def test_check_mode_writes_nothing_and_lists_the_keys(api_calls, run, build, tmp
     assert result["uploaded"] == ["assets/index-Qx7Hn2Kd.js", "index.html"]
     assert result["deleted"] == ["assets/index-BS7pzLvu.js"]
     assert result["invalidation_paths"] == ["/", "/index.html"]
-    assert set(result["diff"]["before"]) | set(result["diff"]["after"]) == {"assets/index-Qx7Hn2Kd.js", "assets/index-BS7pzLvu.js", "index.html"}
+    assert set(result["diff"]["before"]) | set(result["diff"]["after"]) == {
+        "assets/index-Qx7Hn2Kd.js",
+        "assets/index-BS7pzLvu.js",
+        "index.html",
+    }
     assert "assets/index-BS7pzLvu.js" in keys(s3)
 
 
@@ -317,7 +321,7 @@ def test_delete_false_keeps_objects_that_left_the_build(run, build, tmp_path, s3
         (lambda p: p / "missing", "does not exist"),
         (lambda p: (p / "file").write_text("x") and p / "file", "is not a folder"),
         (lambda p: (p / "empty" / "sub").mkdir(parents=True) or p / "empty", "is empty"),
-        (lambda p: (p / "noindex").mkdir() or (p / "noindex" / "a.js").write_text("x") and p / "noindex", "no index.html"),
+        (lambda p: (p / "noindex").mkdir() or ((p / "noindex" / "a.js").write_text("x") and p / "noindex"), "no index.html"),
     ],
 )
 def test_bad_src_fails_naming_the_option_before_any_call(api_calls, module_exit, s3, tmp_path, make, message):
@@ -329,5 +333,7 @@ def test_bad_src_fails_naming_the_option_before_any_call(api_calls, module_exit,
 
 
 def test_bad_rule_fails_naming_the_option(module_exit, s3, build):
-    ended = module_exit(s3_site_sync, {"bucket": BUCKET, "src": str(build), "cache_control_rules": [{"pattern": "(", "cache_control": "x"}]})
+    ended = module_exit(
+        s3_site_sync, {"bucket": BUCKET, "src": str(build), "cache_control_rules": [{"pattern": "(", "cache_control": "x"}]}
+    )
     assert ended.failed and "cache_control_rules[0].pattern" in ended.result["msg"]
