@@ -135,6 +135,13 @@ def is_html(key):
     return key.lower().endswith((".html", ".htm"))
 
 
+def html_rank(key):
+    """0 for a file that is not HTML, 1 for an HTML file, 2 for index.html at the root (written last)."""
+    if key == "index.html":
+        return 2
+    return 1 if is_html(key) else 0
+
+
 def digest_file(path):
     md5, sha256, size = hashlib.md5(usedforsecurity=False), hashlib.sha256(), 0
     with open(path, "rb") as stream:
@@ -417,17 +424,11 @@ class Plan:
         Non-HTML uploads, then header updates of non-HTML files, then HTML files other than index.html, then
         index.html at the root; deletions (and retirement tags) come after.
         """
-        other = lambda keys: [k for k in keys if not is_html(k)]  # noqa: E731
-        html = lambda keys: [k for k in keys if is_html(k) and k != "index.html"]  # noqa: E731
-        root = lambda keys: [k for k in keys if k == "index.html"]  # noqa: E731
-        return [
-            ("upload", other(self.uploads)),
-            ("update", other(self.metadata_updates)),
-            ("upload", html(self.uploads)),
-            ("update", html(self.metadata_updates)),
-            ("upload", root(self.uploads)),
-            ("update", root(self.metadata_updates)),
-        ]
+        phases = []
+        for rank in (0, 1, 2):
+            phases.append(("upload", [key for key in self.uploads if html_rank(key) == rank]))
+            phases.append(("update", [key for key in self.metadata_updates if html_rank(key) == rank]))
+        return phases
 
 
 def plan_sync(local, remote, delete=True, keep_previous=0, now="", exclude=()):

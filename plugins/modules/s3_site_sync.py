@@ -111,7 +111,7 @@ notes:
     Developer Guide, I(Invalidate files) - I(Invalidating the default root object),
     U(https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Invalidation.html))."
   - Buckets encrypted with SSE-KMS give ETags that are not MD5s; their single-part objects are then uploaded on
-    every run. This module expects SSE-S3 (the collection's bucket role sets it).
+    every run. This module expects SSE-S3 (AES256, the default of the collection's bucket role).
   - Changing the headers of an object with C(CopyObject) works up to 5 GB per object.
 extends_documentation_fragment:
   - amazon.aws.common.modules
