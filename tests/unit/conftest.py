@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import boto3
 import botocore.client
+import botocore.loaders
 import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
@@ -117,3 +118,30 @@ def stubbed_clients(aws_env, monkeypatch):
         return stubs
 
     return stub
+
+
+@pytest.fixture(scope="module")
+def shared_botocore_models():
+    """Service models parsed once per test file instead of once per module run (each run makes a new boto3 session).
+
+    botocore's loader caches per instance and hands out the same objects to every caller, who must not change
+    them; sharing them between loaders only widens that cache.  Opt in with ``pytestmark``.
+    """
+    cache = {}
+    originals = {name: getattr(botocore.loaders.Loader, name) for name in ("load_service_model", "load_data")}
+
+    def shared(name):
+        original = originals[name]
+
+        def load(self, *args, **kwargs):
+            key = (name, args, tuple(sorted(kwargs.items())))
+            if key not in cache:
+                cache[key] = original(self, *args, **kwargs)
+            return cache[key]
+
+        return load
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name in originals:
+            patch.setattr(botocore.loaders.Loader, name, shared(name))
+        yield
