@@ -152,6 +152,12 @@ def digest_file(path):
     return size, md5.hexdigest(), sha256.hexdigest()
 
 
+def build_digest(files):
+    """SHA-256 of the build: every key with its content digest, sorted (the same for an identical rebuild)."""
+    lines = "".join(f"{key}\0{files[key].sha256}\n" for key in sorted(files))
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+
 def check_src(src):
     """Fail (BuildError naming ``src``) unless ``src`` is a folder with files and an index.html at its root."""
     if not os.path.exists(src):

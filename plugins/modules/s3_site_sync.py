@@ -155,6 +155,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+build_digest:
+  description:
+    - SHA-256 over every file's key and content digest - the same for an identical rebuild, different for any
+      other build. Pass it as C(reference_seed) of C(jwtpizza.cloud.cloudfront_invalidate), so a retried deploy
+      reuses its invalidation while the next deploy gets its own.
+  type: str
+  returned: always
+  sample: 3f0a3b5c0d6e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2
 uploaded:
   description: Keys uploaded (new or changed content), sorted.
   type: list
@@ -335,6 +343,7 @@ class SiteSyncManager:
             "bytes_uploaded": sum(local[key].size for key in plan.uploads),
             "changed_paths": changed_paths,
             "invalidation_paths": sync.invalidation_paths(plan, local, remote),
+            "build_digest": sync.build_digest(local),
             "diff": self.diff(plan, local, remote),
         }
 

@@ -213,3 +213,15 @@ def test_scan_build_fails_naming_src(tmp_path):
     files = sync.scan_build(str(tmp_path), sync.DEFAULT_RULES, None)
     assert sorted(files) == ["assets/index-BS7pzLvu.js", "index.html"]
     assert files["assets/index-BS7pzLvu.js"].cache_control == sync.IMMUTABLE
+
+
+def test_build_digest_depends_on_content_and_names_only(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    for root in (first, second):
+        (root / "assets").mkdir(parents=True)
+        (root / "index.html").write_text("<html></html>")
+        (root / "assets" / "index-BS7pzLvu.js").write_text("x")
+    same = [sync.build_digest(sync.scan_build(str(root), sync.DEFAULT_RULES, {})) for root in (first, second)]
+    assert same[0] == same[1]
+    (second / "index.html").write_text("<html>2</html>")
+    assert sync.build_digest(sync.scan_build(str(second), sync.DEFAULT_RULES, {})) != same[0]
