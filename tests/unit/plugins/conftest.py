@@ -9,6 +9,7 @@ import json
 import random
 import shutil
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -102,8 +103,11 @@ def blob(layout, data):
 
 @pytest.fixture(scope="session")
 def archives():
-    """This file's helpers (build, multi_platform, big_context, sha, oci_image), for the tests that build images."""
-    return sys.modules[__name__]
+    """This file's helpers (build, multi_platform, big_context, sha, oci_image), for the tests that build images.
+
+    A namespace, not this module: several conftest modules of the suite share the name ``conftest``."""
+    return types.SimpleNamespace(build=build, multi_platform=multi_platform, big_context=big_context, sha=sha,
+                                 oci_image=oci_image)
 
 
 @pytest.fixture

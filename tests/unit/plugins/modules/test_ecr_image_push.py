@@ -58,18 +58,18 @@ def uploads(api_calls):
     sent = {}
     for op, params in api_calls:
         if op == "UploadLayerPart":
-            data, parts, _ = sent.setdefault(params["uploadId"], (bytearray(), [], None))
+            data, parts, _digests = sent.setdefault(params["uploadId"], (bytearray(), [], None))
             data += params["layerPartBlob"]
             parts.append((params["partFirstByte"], params["partLastByte"], len(params["layerPartBlob"])))
         elif op == "CompleteLayerUpload":
-            data, parts, _ = sent.get(params["uploadId"], (bytearray(), [], None))
+            data, parts, _digests = sent.get(params["uploadId"], (bytearray(), [], None))
             sent[params["uploadId"]] = (bytes(data), parts, params["layerDigests"])
     return sent
 
 
 def assert_sent_like_real_ecr(api_calls, manifest_bytes):
     """What real ECR checks and moto does not: parts, digests, every blob present before PutImage, imageDigest."""
-    ops = [op for op, _ in api_calls]
+    ops = [op for op, _params in api_calls]
     manifest = json.loads(manifest_bytes)
     wanted = [layer["digest"] for layer in manifest["layers"]] + [manifest["config"]["digest"]]
     for params in calls(api_calls, "BatchCheckLayerAvailability"):
@@ -120,8 +120,8 @@ def read_back(tag):
 
 @pytest.mark.parametrize("fmt,tar", [("oci", False), ("oci", True), ("docker-archive", False), ("docker-archive", True)],
                          ids=["oci-folder", "oci-tar", "docker-folder", "docker-tar"])
-def test_push_reads_back_the_same_manifest_and_sends_what_real_ecr_accepts(repository, image_builder, run_module,
-                                                                          api_calls, fmt, tar):
+def test_push_reads_back_the_same_manifest_and_sends_what_real_ecr_accepts(
+        repository, image_builder, run_module, api_calls, fmt, tar):
     repo = repository()
     built = image_builder("image.tar" if tar else "image", fmt=fmt, tar=tar)
     result, failed = push(run_module, built.path, tags=["latest", "v1"])
@@ -155,7 +155,7 @@ def test_push_reads_back_the_same_manifest_and_sends_what_real_ecr_accepts(repos
 def test_second_push_changes_nothing_and_writes_nothing(repository, image_builder, run_module, api_calls):
     repository()
     built = image_builder("docker.tar", fmt="docker-archive", tar=True)  # the gzip conversion must be deterministic
-    first, _ = push(run_module, built.path, tags=["latest", "v1"])
+    first, _failed = push(run_module, built.path, tags=["latest", "v1"])
     api_calls.clear()
     second, failed = push(run_module, built.path, tags=["v1", "latest"])
     assert not failed, second
@@ -364,7 +364,7 @@ def test_check_mode_reports_the_uploads_and_tags_and_writes_nothing(repository, 
     assert result["changed"] is True and result["tags_changed"] == ["latest", "v1"]
     assert sorted(result["layers_uploaded"]) == sorted([built.image.layer_digest, built.image.config_digest])
     assert result["digest"] == built.image.manifest_digest
-    assert "BatchCheckLayerAvailability" in [op for op, _ in api_calls]
+    assert "BatchCheckLayerAvailability" in [op for op, _params in api_calls]
     assert writes(api_calls) == []
     assert ecr().describe_images(repositoryName=REPO)["imageDetails"] == []
 
@@ -404,7 +404,8 @@ def test_diff_shows_the_digest_of_each_tag(repository, image_builder, run_module
     repository()
     one, two = image_builder("one"), image_builder("two", env=["VERSION=2"])
     push(run_module, one.path, tags=["latest", "v1"])
-    result, _ = run_module(ecr_image_push, {"repository": REPO, "source": two.path, "tags": ["latest", "v2"]}, diff=True)
+    result, _failed = run_module(ecr_image_push, {"repository": REPO, "source": two.path, "tags": ["latest", "v2"]},
+                                 diff=True)
     assert result["diff"] == {"before": {"latest": one.image.manifest_digest, "v2": None},
                               "after": {"latest": two.image.manifest_digest, "v2": two.image.manifest_digest}}
 
