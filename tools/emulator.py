@@ -13,8 +13,17 @@ take it down half-way, and stopped by pid.  Its state lives in
 
 Settings come from the environment, each with a default suited to the stack:
   EMULATOR_PORT (5000), EMULATOR_HOST (127.0.0.1), EMULATOR_START_TIMEOUT (20),
-  MOTO_ACM_VALIDATION_WAIT (2), MOTO_IAM_LOAD_MANAGED_POLICIES (true),
-  MOTO_ECS_SERVICE_RUNNING (1).
+  MOTO_ACM_VALIDATION_WAIT (2), MOTO_IAM_LOAD_MANAGED_POLICIES (true).
+
+The server runs with the fidelity patches of tools/emulator_patches.py (moto made to behave as AWS
+documents where the deploy flows depend on it: ECS deployments, circuit breaker and rollback, running
+counts, kept service settings, CloudFront invalidation status).  Their settings, read by the server at
+request time:
+  EMULATOR_ECS_ROLLOUT_SECONDS (2)   how long a new ECS deployment is IN_PROGRESS before COMPLETED/FAILED
+  EMULATOR_ECS_FAIL_IMAGE (fail)     a deployment fails when an image tag of its task definition starts
+                                     with this (e.g. repo:fail-1); empty: no deployment fails
+  EMULATOR_CLOUDFRONT_INVALIDATION_SECONDS (0)   how long a new invalidation is InProgress
+MOTO_ECS_SERVICE_RUNNING no longer matters: running counts follow the deployments.
 """
 
 from __future__ import annotations
@@ -36,7 +45,6 @@ STATE = ROOT / ".emulator"
 SERVER_DEFAULTS = {
     "MOTO_ACM_VALIDATION_WAIT": "2",
     "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
-    "MOTO_ECS_SERVICE_RUNNING": "1",
 }
 MARKER = "jwtpizza-emulator"
 
@@ -192,9 +200,12 @@ def reset(port: int) -> None:
 
 
 def serve(port: int) -> None:
-    """Run the server in this process until SIGTERM/SIGINT."""
+    """Run the server, with the fidelity patches, in this process until SIGTERM/SIGINT."""
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
+    import emulator_patches  # beside this file: sys.path[0] when run as a script, tests put tools/ on the path
+
+    emulator_patches.apply()
     server = ThreadedMotoServer(ip_address=_host(), port=port, verbose=False)
     server.start()
     print(f"serving on {_host()}:{port}", flush=True)
