@@ -56,7 +56,7 @@ options:
   keep_deployed_image:
     description:
       - When the service exists, keep the image its current task definition runs in I(container_name) (put there by
-        a deploy, e.g. M(jwtpizza.cloud.ecs_rollout)) instead of I(image): the image is neither compared nor
+        a deploy, e.g. M(jwtpizza.cloud.ecs_rollout)) instead of I(image). The image is neither compared nor
         reverted, the other owned fields are compared with that task definition (not with the newest revision of
         I(family)), and I(bootstrap_without_image) checks that image.
       - Without a service, or when its task definition has no container I(container_name), I(image) is used.
