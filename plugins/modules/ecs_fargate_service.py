@@ -58,7 +58,7 @@ options:
       - When the service exists, keep the image its current task definition runs in I(container_name) (put there by
         a deploy, e.g. M(jwtpizza.cloud.ecs_rollout)) instead of I(image). The image is neither compared nor
         reverted, the other owned fields are compared with that task definition (not with the newest revision of
-        I(family)), and I(bootstrap_without_image) checks that image.
+        I(family)), and I(bootstrap_without_image) checks that image only while the service runs no tasks.
       - Without a service, or when its task definition has no container I(container_name), I(image) is used.
     type: bool
     default: false
@@ -408,7 +408,8 @@ class FargateService:
         deployed, deployed_tags, kept_image = self.deployed_image(service)
         image = kept_image or self.p["image"]
         td_arn, registered, changed = self.ensure_task_definition(image, deployed, deployed_tags)
-        image_available = self.image_available(image)
+        # A service that runs tasks on a deployed image is not scaled to 0 because that image left the repository.
+        image_available = bool(kept_image and service.get("desiredCount")) or self.image_available(image)
         wanted = ecs.service_request(self.p, td_arn, self.wanted_count(normalise_service(service), image_available))
         if service is None:
             changed = True

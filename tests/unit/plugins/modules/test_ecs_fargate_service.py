@@ -367,3 +367,15 @@ def test_deploy_tool_tags_are_never_purged(aws, present):
     assert out.result["changed"] is False, out.result.get("diff")
     tags = boto3.client("ecs").list_tags_for_resource(resourceArn=service()["serviceArn"])["tags"]
     assert {t["key"] for t in tags} == {"Project", "jwtpizza.cloud:previous-task-definition"}
+
+
+def test_a_running_service_keeps_its_tasks_when_the_deployed_image_expires(aws, present):
+    """A lifecycle rule may expire the deployed tag: bootstrap_without_image must not scale a running service to 0."""
+    push_tag("v2")
+    present(aws, keep_deployed_image=True)
+    deploy("v2")
+    boto3.client("ecs").update_service(cluster=CLUSTER, service=NAME, desiredCount=2)
+    boto3.client("ecr").batch_delete_image(repositoryName=REPO, imageIds=[{"imageTag": "v2"}])
+    out = present(aws, keep_deployed_image=True)
+    assert out.result["changed"] is False and out.result["image_available"] is True
+    assert service()["desiredCount"] == 2
