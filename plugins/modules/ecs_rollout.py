@@ -105,6 +105,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - jwtpizza.cloud.attributes
 """
 
 EXAMPLES = r"""
