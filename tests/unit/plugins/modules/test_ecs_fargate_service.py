@@ -298,8 +298,8 @@ def deploy(tag):
     request["containerDefinitions"] = [dict(c, image=IMAGE.replace(":latest", f":{tag}")) for c in td["containerDefinitions"]]
     arn = ecs.register_task_definition(**request, tags=answer["tags"])["taskDefinition"]["taskDefinitionArn"]
     ecs.update_service(cluster=CLUSTER, service=NAME, taskDefinition=arn)
-    ecs.tag_resource(resourceArn=service()["serviceArn"], tags=[{"key": "jwtpizza.cloud:previous-task-definition",
-                                                                  "value": answer["taskDefinition"]["taskDefinitionArn"]}])
+    record = {"key": "jwtpizza.cloud:previous-task-definition", "value": answer["taskDefinition"]["taskDefinitionArn"]}
+    ecs.tag_resource(resourceArn=service()["serviceArn"], tags=[record])
     return arn
 
 

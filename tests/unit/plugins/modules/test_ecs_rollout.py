@@ -111,8 +111,9 @@ def describe(stubs, *services):
                                   {"cluster": CLUSTER, "services": [NAME], "include": ["TAGS"]})
 
 
-def reads(stubs, current=STEADY_V1, definition=None, image_tag="v2"):
+def reads(stubs, current=None, definition=None, image_tag="v2"):
     """The reads before any write: the service, its task definition and (for an ECR image) DescribeImages."""
+    current = current or STEADY_V1
     describe(stubs, current)
     stubs["ecs"].add_response("describe_task_definition", definition or task_definition(TD1, container(V1)),
                               {"taskDefinition": current["taskDefinition"], "include": ["TAGS"]})
@@ -121,10 +122,10 @@ def reads(stubs, current=STEADY_V1, definition=None, image_tag="v2"):
                                   {"registryId": ACCOUNT, "repositoryName": REPO, "imageIds": [{"imageTag": image_tag}]})
 
 
-def register_and_update(stubs, image=V2, env=(("PORT", "80"),), update=None, answer=ROLLING_V2):
+def register_and_update(stubs, image=V2, env=(("PORT", "80"),), update=None, answer=None):
     stubs["ecs"].add_response("register_task_definition", {"taskDefinition": {"taskDefinitionArn": TD2}},
                               register_request(image, env))
-    stubs["ecs"].add_response("update_service", {"service": answer},
+    stubs["ecs"].add_response("update_service", {"service": answer or ROLLING_V2},
                               update or {"cluster": CLUSTER, "service": NAME, "taskDefinition": TD2})
 
 
