@@ -98,7 +98,7 @@ def _timestamp(at: float) -> datetime.datetime:
 
 def image_tag(image: str) -> str:
     """The tag of an image reference (``latest`` when it names none, empty when it names a digest only)."""
-    name, _, digest = image.partition("@")
+    name, _sep, digest = image.partition("@")
     last = name.rsplit("/", 1)[-1]
     if ":" in last:
         return last.split(":", 1)[1]

@@ -79,7 +79,7 @@ def _owner(user: str | None) -> tuple[int, int]:
     """uid and gid for the workdir and its files: the numeric --user (uid[:gid]), else root."""
     if not user:
         return 0, 0
-    uid, _, gid = user.partition(":")
+    uid, _sep, gid = user.partition(":")
     if not uid.isdigit() or (gid and not gid.isdigit()):
         return 0, 0  # a user name: its ids are only known inside the image; files stay root's (readable by all)
     return int(uid), int(gid or uid)
@@ -185,7 +185,7 @@ def build(context: Path, *, fmt: str = "oci", workdir: str = "/usr/src/app", pla
     config = canonical_json(image_config(diff_id, parse_platform(platform), cmd=cmd, entrypoint=entrypoint, env=env,
                                          workdir=workdir, expose=expose, user=user, labels=labels))
     config_digest = sha256(config)
-    name, _, version = (tag or f"{context.resolve().name.lower() or 'image'}:latest").rpartition(":")
+    name, _sep, version = (tag or f"{context.resolve().name.lower() or 'image'}:latest").rpartition(":")
     if not name or "/" in version:
         name, version = tag or "image", "latest"
     if fmt == "docker-archive":

@@ -26,7 +26,7 @@ def load(**env):
 
 
 def test_every_setting_comes_from_the_environment():
-    code, config, _ = load(JWT_SECRET="s3cret", DB_HOST="db.internal", DB_USER="admin", DB_PASSWORD="pw",
+    code, config, _stderr = load(JWT_SECRET="s3cret", DB_HOST="db.internal", DB_USER="admin", DB_PASSWORD="pw",
                            DB_NAME="pizzadb", DB_CONNECT_TIMEOUT="5000", FACTORY_URL="https://factory.example",
                            FACTORY_API_KEY="key")
     assert code == 0
@@ -41,18 +41,18 @@ def test_every_setting_comes_from_the_environment():
 @pytest.mark.parametrize("value", [None, ""])
 def test_missing_jwt_secret_stops_the_app_naming_it(value):
     env = {"DB_HOST": "db"} if value is None else {"DB_HOST": "db", "JWT_SECRET": value}
-    code, _, stderr = load(**env)
+    code, _config, stderr = load(**env)
     assert code != 0
     assert "environment variable JWT_SECRET is required but not set" in stderr
 
 
 def test_defaults_and_no_database_still_loads():
-    code, config, _ = load(JWT_SECRET="s")
+    code, config, _stderr = load(JWT_SECRET="s")
     assert code == 0
     assert config["db"]["connection"] == {"database": "pizza", "connectTimeout": 60000}  # host etc. undefined
     assert config["db"]["listPerPage"] == 10 and config["factory"] == {}
 
 
 def test_malformed_timeout_is_named():
-    code, _, stderr = load(JWT_SECRET="s", DB_CONNECT_TIMEOUT="soon")
+    code, _config, stderr = load(JWT_SECRET="s", DB_CONNECT_TIMEOUT="soon")
     assert code != 0 and "DB_CONNECT_TIMEOUT" in stderr

@@ -98,7 +98,7 @@ def test_oci_folder_is_consistent_and_carries_the_config(context, tmp_path):
 
 def test_layer_holds_the_context_under_the_workdir_reproducibly(context, tmp_path):
     build(context, tmp_path / "image")
-    *_, layer = check_oci(read_tree(tmp_path / "image"))
+    *_rest, layer = check_oci(read_tree(tmp_path / "image"))
     with tarfile.open(fileobj=io.BytesIO(layer)) as tar:
         members = {m.name: m for m in tar.getmembers()}
         assert list(members) == ["usr", "usr/src", "usr/src/app", "usr/src/app/index.js", "usr/src/app/link.js",
@@ -152,7 +152,7 @@ def test_docker_archive_is_what_docker_save_writes(context, tmp_path, as_tar):
     assert summary["config_digest"] == sha(config) and summary["manifest_digest"] is None
     # the same layer and config as the OCI image of the same input
     build(context, tmp_path / "oci")
-    _, manifest, oci_config, oci_layer = check_oci(read_tree(tmp_path / "oci"))
+    _index, manifest, oci_config, oci_layer = check_oci(read_tree(tmp_path / "oci"))
     assert oci_layer == layer and manifest["config"]["digest"] == sha(config) and json.loads(config) == oci_config
 
 
@@ -205,6 +205,6 @@ def test_missing_context_fails(tmp_path):
 
 def test_builds_the_demo_backend(tmp_path):
     build(ROOT / "extras" / "demo-backend", tmp_path / "demo")
-    *_, layer = check_oci(read_tree(tmp_path / "demo"))
+    *_rest, layer = check_oci(read_tree(tmp_path / "demo"))
     with tarfile.open(fileobj=io.BytesIO(layer)) as tar:
         assert "usr/src/app/index.js" in tar.getnames()
