@@ -27,8 +27,8 @@ def load(**env):
 
 def test_every_setting_comes_from_the_environment():
     code, config, _stderr = load(JWT_SECRET="s3cret", DB_HOST="db.internal", DB_USER="admin", DB_PASSWORD="pw",
-                           DB_NAME="pizzadb", DB_CONNECT_TIMEOUT="5000", FACTORY_URL="https://factory.example",
-                           FACTORY_API_KEY="key")
+                                 DB_NAME="pizzadb", DB_CONNECT_TIMEOUT="5000", FACTORY_URL="https://factory.example",
+                                 FACTORY_API_KEY="key")
     assert code == 0
     assert config == {
         "jwtSecret": "s3cret",
