@@ -17,7 +17,12 @@ interface may change without notice and other collections must not import it.
   service piece (``describe_service``, ``service_request``,
   ``normalise_service``);
 - ``rollout_verdict`` / ``wait_rollout``: when a rollout is done, failed or
-  still running, shared by the modules that update a service.
+  still running, shared by the modules that update a service;
+- the redeploy piece of ``ecs_rollout``: ``revision_request`` (a
+  RegisterTaskDefinition request copied from a described revision, keeping only
+  the fields botocore's service model accepts), ``pick_container``,
+  ``ecr_image`` / ``describe_ecr_image`` (does an image exist in ECR),
+  ``stopped_task_reasons`` and the service tag ``PREVIOUS_TASK_DEFINITION_TAG``.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import ECRErrors
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import ECSErrors
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import wait_for
@@ -52,7 +58,21 @@ SERVICE_FIELDS = (
     "enableECSManagedTags",
 )
 ROLLOUT_DELAY = 10
-EVENTS_SHOWN = 3
+EVENTS_SHOWN = 5
+STOPPED_TASKS_SHOWN = 3
+# The service tag in which ecs_rollout records the task definition that ran before its last rollout; tags under
+# TAG_NAMESPACE belong to this collection's deploy tools, and ecs_fargate_service never purges them.
+TAG_NAMESPACE = "jwtpizza.cloud:"
+PREVIOUS_TASK_DEFINITION_TAG = TAG_NAMESPACE + "previous-task-definition"
+# An image in ECR: <registry>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>(:<tag>|@sha256:<digest>).
+ECR_IMAGE = re.compile(
+    r"^(?P<registry>\d{12})\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/(?P<repo>[^:@]+)"
+    r"(:(?P<tag>[\w.-]+)|@(?P<digest>sha256:[0-9a-f]{64}))$"
+)
+
+
+class RolloutFailed(JwtPizzaAWSError):
+    """A rollout failed: its deployment is FAILED or the service went back to another task definition."""
 
 
 # ---------------------------------------------------------------- AWS calls
@@ -128,6 +148,22 @@ def update_service(client, request):
 def delete_service(client, cluster, name):
     client.delete_service(cluster=cluster, service=name)
     return True
+
+
+@ECSErrors.call("list the stopped tasks of the service")
+def list_stopped_tasks(client, cluster, service):
+    return client.list_tasks(cluster=cluster, serviceName=service, desiredStatus="STOPPED", maxResults=100)["taskArns"]
+
+
+@ECSErrors.call("describe the stopped tasks")
+def describe_tasks(client, cluster, arns):
+    return found(client.describe_tasks(cluster=cluster, tasks=arns), "tasks", "the stopped tasks")
+
+
+@ECRErrors.call("describe the ECR image")
+def describe_ecr_image(client, registry, repository, image_id):
+    """The image details of ``image_id`` ({"imageTag": ...} or {"imageDigest": ...}); ECRErrors.is_missing says why not."""
+    return client.describe_images(registryId=registry, repositoryName=repository, imageIds=[image_id])["imageDetails"]
 
 
 @ECSErrors.call("tag the ECS resource")
@@ -374,11 +410,11 @@ def rollout_verdict(service, task_definition, deployment_id=None):
     name = service.get("serviceName", "")
     if ours is not None and ours.get("rolloutState") == "FAILED":
         reason = ours.get("rolloutStateReason") or "no reason given"
-        raise JwtPizzaAWSError(
+        raise RolloutFailed(
             message=f"Rollout of {task_definition} to service {name} FAILED ({reason}); {describe_rollout(service)}"
         )
     if service.get("taskDefinition") != task_definition:
-        raise JwtPizzaAWSError(
+        raise RolloutFailed(
             message=(
                 f"Service {name} went back to task definition {service.get('taskDefinition')} instead of "
                 f"{task_definition} (circuit-breaker rollback); {describe_rollout(service)}"
@@ -408,3 +444,94 @@ def wait_rollout(client, cluster, name, task_definition, deployment_id=None, tim
         sleep=sleep,
         clock=clock,
     )
+
+
+def deployment_of(service, task_definition):
+    """The id of the PRIMARY deployment of an UpdateService answer when it runs ``task_definition``, else None."""
+    primary = next((d for d in (service or {}).get("deployments") or [] if d.get("status") == "PRIMARY"), None)
+    return primary.get("id") if primary and primary.get("taskDefinition") == task_definition else None
+
+
+def stopped_task_reasons(client, cluster, service, task_definition, limit=STOPPED_TASKS_SHOWN):
+    """Why the newest stopped tasks of ``task_definition`` stopped (task and container reasons), as one string."""
+    arns = list_stopped_tasks(client, cluster, service)
+    tasks = [t for t in describe_tasks(client, cluster, arns[:100]) if t.get("taskDefinitionArn") == task_definition] if arns else []
+    tasks.sort(key=lambda t: str(t.get("stoppedAt") or t.get("createdAt") or ""), reverse=True)
+    reasons = []
+    for task in tasks[:limit]:
+        containers = [
+            f"container {c.get('name')}: {c['reason']}" + (f" (exit code {c['exitCode']})" if c.get("exitCode") is not None else "")
+            for c in task.get("containers") or []
+            if c.get("reason")
+        ]
+        text = f"task {task.get('taskArn', '').rsplit('/', 1)[-1]}: {task.get('stoppedReason') or 'no reason given'}"
+        reasons.append("; ".join([text, *containers]))
+    return " | ".join(reasons) if reasons else "none"
+
+
+# ---------------------------------------------------------------- new revisions (ecs_rollout)
+
+
+def request_of(value, shape):
+    """``value`` reduced to what ``shape`` (a botocore input shape) accepts: unknown and None members dropped."""
+    if shape.type_name == "structure":
+        return {k: request_of(v, shape.members[k]) for k, v in value.items() if k in shape.members and v is not None}
+    if shape.type_name == "list":
+        return [request_of(item, shape.member) for item in value]
+    if shape.type_name == "map":
+        return {k: request_of(v, shape.value) for k, v in value.items()}
+    return value
+
+
+def revision_request(client, task_definition, tags):
+    """RegisterTaskDefinition parameters copying a described revision (and its tags list).
+
+    Only the members of the operation's input shape, read from botocore's service model at run time, are kept, so
+    read-only fields of DescribeTaskDefinition (ARN, revision, status, registeredAt, fields added later) are never
+    sent.
+    """
+    shape = client.meta.service_model.operation_model("RegisterTaskDefinition").input_shape
+    request = request_of(dict(task_definition, tags=tags or []), shape)
+    if not request.get("tags"):
+        request.pop("tags", None)
+    return request
+
+
+def pick_container(task_definition, name=None):
+    """The container definition called ``name``, or the only one; raises naming the containers otherwise."""
+    containers = task_definition.get("containerDefinitions") or []
+    names = ", ".join(c.get("name", "") for c in containers) or "none"
+    arn = task_definition.get("taskDefinitionArn")
+    if name:
+        chosen = next((c for c in containers if c.get("name") == name), None)
+        if chosen is None:
+            raise JwtPizzaAWSError(message=f"Task definition {arn} has no container {name}; its containers: {names}")
+        return chosen
+    if len(containers) != 1:
+        raise JwtPizzaAWSError(message=f"Task definition {arn} has several containers ({names}): set container_name")
+    return containers[0]
+
+
+def environment_dict(container):
+    """The plain environment of a container definition as {name: value}."""
+    return {item["name"]: item.get("value", "") for item in container.get("environment") or []}
+
+
+def with_container(task_definition, name, image, environment):
+    """A copy of ``task_definition`` whose container ``name`` runs ``image`` with ``environment`` ({name: value})."""
+    containers = []
+    for container in task_definition.get("containerDefinitions") or []:
+        if container.get("name") == name:
+            env = [{"name": k, "value": str(v)} for k, v in sorted(environment.items())]
+            container = dict(container, image=image, environment=env)
+        containers.append(container)
+    return dict(task_definition, containerDefinitions=containers)
+
+
+def ecr_image(image):
+    """(registry, repository, {"imageTag"|"imageDigest": ...}) of an ECR image reference, or None for other images."""
+    match = ECR_IMAGE.match(image or "")
+    if not match:
+        return None
+    image_id = {"imageDigest": match["digest"]} if match["digest"] else {"imageTag": match["tag"]}
+    return match["registry"], match["repo"], image_id

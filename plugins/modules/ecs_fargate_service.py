@@ -22,6 +22,8 @@ description:
   - With I(bootstrap_without_image=true) and an I(image) in an ECR repository that has no image with that tag yet,
     the service is created (or kept) with a desired count of 0 so that no deployment fails; C(image_available)
     is then false.
+  - Service tags whose key starts with C(jwtpizza.cloud:) belong to the deploy tools (the rollback record of
+    M(jwtpizza.cloud.ecs_rollout)) and are never purged.
   - With I(state=absent) the service is scaled to 0, deleted and waited C(INACTIVE), and every C(ACTIVE)
     revision of I(family) is deregistered, then deleted (DeleteTaskDefinitions; a deregistered revision stays
     listed and tagged until then).
@@ -48,8 +50,19 @@ options:
     description: Name of the one container. Required with I(state=present) (may be empty in check mode).
     type: str
   image:
-    description: Container image, C(<repository uri>:<tag>). Required with I(state=present) (may be empty in check mode).
+    description:
+      - Container image, C(<repository uri>:<tag>). Required with I(state=present) (may be empty in check mode).
+      - With I(keep_deployed_image=true), only the image of a service that does not exist yet.
     type: str
+  keep_deployed_image:
+    description:
+      - When the service exists, keep the image its current task definition runs in I(container_name) (put there by
+        a deploy, e.g. M(jwtpizza.cloud.ecs_rollout)) instead of I(image). The image is neither compared nor
+        reverted, the other owned fields are compared with that task definition (not with the newest revision of
+        I(family)), and I(bootstrap_without_image) checks that image only while the service runs no tasks.
+      - Without a service, or when its task definition has no container I(container_name), I(image) is used.
+    type: bool
+    default: false
   container_port:
     description: TCP port the container listens on and the target group forwards to.
     type: int
@@ -297,8 +310,8 @@ class FargateService:
 
     # ------------------------------------------------------------ decisions
 
-    def image_available(self):
-        match = ECR_IMAGE.match(self.p["image"] or "")
+    def image_available(self, image):
+        match = ECR_IMAGE.match(image or "")
         if not self.p["bootstrap_without_image"] or not match:
             return True
         ecr = self.module.client("ecr")
@@ -317,6 +330,8 @@ class FargateService:
         tags = self.p["tags"]
         if tags is None:
             return False
+        # Tags of the deploy tools (ecs_rollout's rollback record) are not this module's to purge.
+        current_tags = {k: v for k, v in current_tags.items() if not k.startswith(ecs.TAG_NAMESPACE)}
         to_set, to_remove = compare_aws_tags(current_tags, tags, purge_tags=self.p["purge_tags"])
         if not (to_set or to_remove):
             return False
@@ -331,10 +346,19 @@ class FargateService:
 
     # ------------------------------------------------------------ present
 
-    def ensure_task_definition(self):
-        """(ARN of the revision to run, True when this run registers it, changed)."""
-        current, tags = ecs.latest_active_task_definition(self.ecs, self.family)
-        wanted = ecs.task_definition_request(self.p, self.family, self.ecs.meta.region_name)
+    def deployed_image(self, service):
+        """(task definition, its tags, image of container_name) the service runs, with keep_deployed_image; else Nones."""
+        if not (self.p["keep_deployed_image"] and service):
+            return None, None, None
+        answer = ecs.describe_task_definition(self.ecs, service["taskDefinition"])
+        containers = answer["taskDefinition"].get("containerDefinitions") or []
+        image = next((c.get("image") for c in containers if c.get("name") == self.p["container_name"]), None)
+        return (answer["taskDefinition"], answer.get("tags") or [], image) if image else (None, None, None)
+
+    def ensure_task_definition(self, image, deployed=None, deployed_tags=None):
+        """(ARN of the revision to run, True when this run registers it, changed); ``deployed``: the revision to compare with."""
+        current, tags = (deployed, deployed_tags) if deployed else ecs.latest_active_task_definition(self.ecs, self.family)
+        wanted = ecs.task_definition_request(dict(self.p, image=image), self.family, self.ecs.meta.region_name)
         changes = diff_owned(normalise_task_definition(wanted), normalise_task_definition(current), ecs.TD_FIELDS)
         if not changes:
             arn = current["taskDefinitionArn"]
@@ -388,9 +412,12 @@ class FargateService:
         """Register the task definition when its owned fields changed, then create or update the service."""
         # In check mode the network and repository may be ones the same run would create.
         self.module.require_unless_check_mode(*REQUIRED_WHEN_PRESENT)
-        td_arn, registered, changed = self.ensure_task_definition()
         service = ecs.describe_service(self.ecs, self.p["cluster"], self.p["name"])
-        image_available = self.image_available()
+        deployed, deployed_tags, kept_image = self.deployed_image(service)
+        image = kept_image or self.p["image"]
+        td_arn, registered, changed = self.ensure_task_definition(image, deployed, deployed_tags)
+        # A service that runs tasks on a deployed image is not scaled to 0 because that image left the repository.
+        image_available = bool(kept_image and service.get("desiredCount")) or self.image_available(image)
         wanted = ecs.service_request(self.p, td_arn, self.wanted_count(normalise_service(service), image_available))
         if service is None:
             changed = True
@@ -466,6 +493,7 @@ def main():
             family=dict(type="str"),
             container_name=dict(type="str"),
             image=dict(type="str"),
+            keep_deployed_image=dict(type="bool", default=False),
             container_port=dict(type="int", default=80),
             cpu=dict(type="str", default="512"),
             memory=dict(type="str", default="1024"),

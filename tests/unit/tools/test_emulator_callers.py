@@ -41,7 +41,8 @@ def test_fargate_service_rerun_changes_nothing(stack, module_exit):
     assert described["healthCheckGracePeriodSeconds"] == 60 and described["runningCount"] == 1
     again = module_exit(ecs_fargate_service, args)
     assert not again.failed and not again.result["changed"], again.result["diff"]
-    changed = module_exit(ecs_fargate_service, {**args, "health_check_grace_period": 90, "maximum_percent": 150})
+    changed = module_exit(ecs_fargate_service, {**args, "health_check_grace_period": 90, "maximum_percent": 150,
+                                                "_ansible_diff": True})
     assert changed.result["changed"] and set(changed.result["diff"]["after"]["service"]) == {
         "deploymentConfiguration", "healthCheckGracePeriodSeconds"}
     assert not module_exit(ecs_fargate_service, {**args, "health_check_grace_period": 90,

@@ -169,9 +169,9 @@ def test_create_request_carries_what_moto_drops(stubbed_clients, present):
     stubs = stubbed_clients("ecs", "ecr")
     tg = f"arn:aws:elasticloadbalancing:{REGION}:123456789012:targetgroup/pizza-tg/0123456789abcdef"
     td_arn = f"arn:aws:ecs:{REGION}:123456789012:task-definition/{NAME}:1"
+    stubs["ecs"].add_response("describe_services", {"services": [], "failures": []})
     stubs["ecs"].add_response("list_task_definitions", {"taskDefinitionArns": []})
     stubs["ecs"].add_response("register_task_definition", {"taskDefinition": {"taskDefinitionArn": td_arn}})
-    stubs["ecs"].add_response("describe_services", {"services": [], "failures": []})
     stubs["ecr"].add_response("describe_images", {"imageDetails": [{"imageTags": ["latest"]}]})
     stubs["ecs"].add_response("create_service", {"service": {"serviceArn": f"arn:aws:ecs:{REGION}:1:service/{NAME}"}}, {
         "cluster": CLUSTER, "serviceName": NAME, "taskDefinition": td_arn, "desiredCount": 2, "launchType": "FARGATE",
@@ -297,3 +297,107 @@ def test_ports_default_as_ecs_fills_them():
         {"containerPort": 8080, "hostPort": 8080, "protocol": "tcp"}
     ]
     assert ecs_fargate_service.normalise_container({"name": "app"})["essential"] is True
+
+
+# ---------------------------------------------------------------- keep_deployed_image: the deploys own the image
+
+
+def push_tag(tag):
+    manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                           "layers": [], "annotations": {"tag": tag}})
+    boto3.client("ecr").put_image(repositoryName=REPO, imageManifest=manifest, imageTag=tag,
+                                  imageDigest="sha256:" + hashlib.sha256(manifest.encode()).hexdigest())
+
+
+def deploy(tag):
+    """What ecs_rollout does: a copy of the running revision with another image, the service moved to it."""
+    ecs = boto3.client("ecs")
+    answer = ecs.describe_task_definition(taskDefinition=service()["taskDefinition"], include=["TAGS"])
+    td = answer["taskDefinition"]
+    keep = ("family", "cpu", "memory", "networkMode", "requiresCompatibilities", "runtimePlatform", "executionRoleArn",
+            "containerDefinitions")
+    request = {k: td[k] for k in keep if k in td}
+    request["containerDefinitions"] = [dict(c, image=IMAGE.replace(":latest", f":{tag}")) for c in td["containerDefinitions"]]
+    arn = ecs.register_task_definition(**request, tags=answer["tags"])["taskDefinition"]["taskDefinitionArn"]
+    ecs.update_service(cluster=CLUSTER, service=NAME, taskDefinition=arn)
+    record = {"key": "jwtpizza.cloud:previous-task-definition", "value": answer["taskDefinition"]["taskDefinitionArn"]}
+    ecs.tag_resource(resourceArn=service()["serviceArn"], tags=[record])
+    return arn
+
+
+def test_kept_image_after_a_deploy_changes_nothing(aws, api_calls, present):
+    """site.yml after deploy_backend.yml: the deployed image stays, the rollback tag stays, nothing is written."""
+    push_tag("v2")  # CI pushed only v2: no :latest in the repository
+    first = present(aws, keep_deployed_image=True)
+    assert first.result["image_available"] is False and service()["desiredCount"] == 0
+    deployed = deploy("v2")
+    boto3.client("ecs").update_service(cluster=CLUSTER, service=NAME, desiredCount=2)
+    del api_calls[:]
+    again = present(aws, keep_deployed_image=True)
+    assert not again.failed, again.result
+    assert again.result["changed"] is False and writes(api_calls) == []
+    assert again.result["task_definition_arn"] == deployed
+    assert again.result["image_available"] is True and again.result["desired_count"] == 2
+
+
+def test_kept_image_still_owns_the_other_fields(aws, api_calls, present):
+    push_tag("v2")
+    present(aws, keep_deployed_image=True)
+    deploy("v2")
+    del api_calls[:]
+    out = present(aws, keep_deployed_image=True, environment={"PORT": 80, "LOG": "debug"})
+    assert out.result["task_definition_registered"] is True
+    [register] = [p for n, p in api_calls if n == "RegisterTaskDefinition"]
+    assert register["containerDefinitions"][0]["image"] == IMAGE.replace(":latest", ":v2")
+
+
+def test_kept_image_compares_with_the_revision_the_service_runs(aws, api_calls, present):
+    """After a rollback the service runs an older revision than the newest of the family: that is no drift."""
+    push_image()
+    push_tag("v2")
+    present(aws, keep_deployed_image=True)
+    first = service()["taskDefinition"]
+    deploy("v2")
+    boto3.client("ecs").update_service(cluster=CLUSTER, service=NAME, taskDefinition=first)
+    del api_calls[:]
+    out = present(aws, keep_deployed_image=True)
+    assert out.result["changed"] is False and out.result["task_definition_arn"] == first
+
+
+def test_without_keep_the_image_option_wins(aws, present):
+    push_image()
+    push_tag("v2")
+    present(aws)
+    deploy("v2")
+    out = present(aws)
+    assert out.result["changed"] is True and out.result["task_definition_registered"] is True
+    td = boto3.client("ecs").describe_task_definition(taskDefinition=service()["taskDefinition"])["taskDefinition"]
+    assert td["containerDefinitions"][0]["image"] == IMAGE
+
+
+def test_first_bootstrap_with_keep_uses_the_image_option(aws, present):
+    out = present(aws, keep_deployed_image=True)
+    td = boto3.client("ecs").describe_task_definition(taskDefinition=out.result["task_definition_arn"])["taskDefinition"]
+    assert td["containerDefinitions"][0]["image"] == IMAGE
+
+
+def test_deploy_tool_tags_are_never_purged(aws, present):
+    push_image()
+    present(aws)
+    deploy("latest")
+    out = present(aws, keep_deployed_image=True, _ansible_diff=True)
+    assert out.result["changed"] is False, out.result.get("diff")
+    tags = boto3.client("ecs").list_tags_for_resource(resourceArn=service()["serviceArn"])["tags"]
+    assert {t["key"] for t in tags} == {"Project", "jwtpizza.cloud:previous-task-definition"}
+
+
+def test_a_running_service_keeps_its_tasks_when_the_deployed_image_expires(aws, present):
+    """A lifecycle rule may expire the deployed tag: bootstrap_without_image must not scale a running service to 0."""
+    push_tag("v2")
+    present(aws, keep_deployed_image=True)
+    deploy("v2")
+    boto3.client("ecs").update_service(cluster=CLUSTER, service=NAME, desiredCount=2)
+    boto3.client("ecr").batch_delete_image(repositoryName=REPO, imageIds=[{"imageTag": "v2"}])
+    out = present(aws, keep_deployed_image=True)
+    assert out.result["changed"] is False and out.result["image_available"] is True
+    assert service()["desiredCount"] == 2
