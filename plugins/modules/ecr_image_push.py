@@ -45,8 +45,9 @@ options:
       - An OCI image layout folder, or a tar of one as C(docker buildx build --output type=oci,dest=x.tar) writes.
       - A C(docker save) archive, folder or tar; both the classic format (C(manifest.json), C(<id>.json),
         C(<id>/layer.tar)) and the newer one that carries an OCI layout (which is then read).
+      - Without it nothing is pushed - the module checks that every tag of O(tags) is in the repository, on one
+        image, and returns that image (a deploy of a tag CI pushed earlier); a missing tag fails, naming it.
     type: path
-    required: true
   tags:
     description:
       - Tags the image gets in the repository, each matching C(^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$).
@@ -264,12 +265,42 @@ class EcrImagePush:
         self.client = module.client("ecr")
 
     def ensure_present(self):
+        if not self.source:
+            return self.find_tags()
         try:
             image = open_image(self.source, self.platform)
         except (ImageArchiveError, OSError) as exc:
             raise JwtPizzaAWSError(message=f"source {self.source}: {exc}") from exc
         with image:
             return self.push(image)
+
+    def find_tags(self):
+        """No archive: every tag must already be in the repository, on one image."""
+        repository = describe_repository(self.client, repositoryNames=[self.name], **self.registry())
+        if repository is None:
+            raise JwtPizzaAWSError(message=f"ECR repository {self.name} does not exist; create it first "
+                                   "(jwtpizza.cloud.ecr_repository)")
+        current = self.current_digests()
+        missing = [tag for tag in self.tags if tag not in current]
+        if missing:
+            raise JwtPizzaAWSError(message=f"tag {', '.join(missing)} is not in the ECR repository {self.name}: push "
+                                   "the image first (give source), or deploy a tag that is there")
+        digests = sorted(set(current.values()))
+        if len(digests) > 1:
+            raise JwtPizzaAWSError(message=f"the tags {', '.join(self.tags)} of {self.name} name different images: "
+                                   f"{', '.join(digests)}")
+        return {
+            "changed": False,
+            "digest": digests[0],
+            "tags": self.tags,
+            "tags_changed": [],
+            "image_uri": f"{repository['repositoryUri']}@{digests[0]}",
+            "bytes_uploaded": 0,
+            "layers_uploaded": [],
+            "layers_skipped": [],
+            "manifest_media_type": "",
+            "platform": "",
+        }
 
     def current_digests(self, tags=None):
         """{tag: digest} of the requested tags (or of ``tags``) that exist in the repository.
@@ -382,7 +413,7 @@ def main():
         argument_spec=dict(
             repository=dict(type="str", required=True),
             registry_id=dict(type="str"),
-            source=dict(type="path", required=True),
+            source=dict(type="path"),
             tags=dict(type="list", elements="str", required=True),
             platform=dict(type="str", default="linux/arm64"),
         ),

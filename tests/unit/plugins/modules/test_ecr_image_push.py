@@ -441,3 +441,23 @@ def test_stubbed_put_is_given_the_digest(stubbed_clients, image_builder, run_mod
     result, failed = push(run_module, built.path)
     assert not failed, result
     stub.assert_no_pending_responses()
+
+
+def test_without_source_a_tag_in_the_repository_is_found_and_nothing_written(repository, image_builder, run_module,
+                                                                              api_calls):
+    repository()
+    one = image_builder("one")
+    push(run_module, one.path, tags=["build-1"])
+    api_calls.clear()
+    result, failed = run_module(ecr_image_push, {"repository": REPO, "tags": ["build-1"]})
+    assert not failed, result
+    assert result["changed"] is False and result["digest"] == one.image.manifest_digest
+    assert result["image_uri"].endswith(f"/{REPO}@{one.image.manifest_digest}")
+    assert writes(api_calls) == []
+
+
+def test_without_source_a_missing_tag_fails_naming_it(repository, run_module):
+    repository()
+    result, failed = run_module(ecr_image_push, {"repository": REPO, "tags": ["never-pushed"]})
+    assert failed
+    assert result["msg"].startswith(f"tag never-pushed is not in the ECR repository {REPO}")
