@@ -40,9 +40,22 @@ emulator: setup ## Start the AWS emulator on EMULATOR_PORT (no-op when it runs)
 emulator-stop: ## Stop the AWS emulator on EMULATOR_PORT
 	@$(VENV)/bin/python tools/emulator.py stop 2>/dev/null || python3 tools/emulator.py stop
 
-demo: emulator ## Build the whole stack in the emulator and show what was built
-	ansible-playbook playbooks/site.yml
-	$(VENV)/bin/python tools/report.py
+DEMO_IMAGE := .emulator/demo-image.tar
+DEMO_TAG = demo-$(shell git rev-parse --short HEAD 2>/dev/null || echo 1)
+PROGRESS := ANSIBLE_STDOUT_CALLBACK=jwtpizza.cloud.progress JWTPIZZA_REPORT_DIR='$(CURDIR)/reports/{environment}'
+
+demo: emulator ## Build the stack in the emulator, deploy the demo frontend and backend, show the site and the report
+	@echo "== 1/5 site.yml: build the whole stack (details: add -v)"
+	$(PROGRESS) ansible-playbook playbooks/site.yml
+	@echo "== 2/5 deploy_frontend.yml: the demo build shipped in extras/demo-frontend/dist"
+	$(PROGRESS) ansible-playbook playbooks/deploy_frontend.yml -e frontend_deploy_dist=extras/demo-frontend/dist
+	@echo "== 3/5 build the demo backend image without a daemon (tools/oci_image.py)"
+	$(VENV)/bin/python tools/oci_image.py build --context extras/demo-backend --output $(DEMO_IMAGE) --tar \
+	  --workdir /usr/src/app --cmd '["node","index.js","80"]' --expose 80 --platform linux/arm64 >/dev/null
+	@echo "== 4/5 deploy_backend.yml: push the image through the ECR API, roll the service out, wait"
+	$(PROGRESS) ansible-playbook playbooks/deploy_backend.yml -e backend_deploy_image=$(DEMO_IMAGE) -e backend_deploy_tag=$(DEMO_TAG)
+	@echo "== 5/5 the site read back through the stack, and the deploy report"
+	$(VENV)/bin/python tools/deploy_report.py --show-index
 
 demo-down: setup ## Tear the demo stack down, prove nothing is left, stop the emulator
 	@rc=0; if $(VENV)/bin/python tools/emulator.py status >/dev/null; then \

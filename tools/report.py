@@ -27,6 +27,8 @@ from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / ".venv/collections"))
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._sweep import Sweep  # noqa: E402
 
 
 def inventory_vars(inventory: str) -> dict:
@@ -59,83 +61,12 @@ class Finder:
             config=Config(retries={"mode": "standard", "max_attempts": 5}),
         )
 
-    def tagged(self) -> list[str]:
-        arns = []
-        filters = [{"Key": k, "Values": [v]} for k, v in self.tags.items()]
-        for region in sorted({self.region, "us-east-1"}):
-            paginator = self.client("resourcegroupstaggingapi", region).get_paginator("get_resources")
-            for page in paginator.paginate(TagFilters=filters):
-                arns += [r["ResourceARN"] for r in page["ResourceTagMappingList"]]
-        return sorted(arn for arn in set(arns) if not self.inactive(arn))
-
-    def inactive(self, arn: str) -> bool:
-        """ECS keeps deleted clusters and services, and deregistered task definitions, visible as INACTIVE."""
-        parts = arn.split(":")
-        if parts[2] != "ecs":
-            return False
-        ecs = self.client("ecs", parts[3])
-        kind, _sep, rest = parts[5].partition("/")
-        if kind == "cluster":
-            found = ecs.describe_clusters(clusters=[arn])["clusters"]
-        elif kind == "service":
-            found = ecs.describe_services(cluster=rest.split("/")[0], services=[arn])["services"]
-        elif kind == "task-definition":
-            found = [ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]]
-        else:
-            return False
-        return all(item.get("status") == "INACTIVE" for item in found)
-
-    def by_name(self) -> dict[str, list[str]]:
-        found: dict[str, list[str]] = {}
-        p = self.prefix
-        ecr = self.client("ecr")
-        found["ecr repositories"] = [
-            r["repositoryName"]
-            for page in ecr.get_paginator("describe_repositories").paginate()
-            for r in page["repositories"]
-            if r["repositoryName"].startswith(p)
-        ]
-        iam = self.client("iam")
-        found["iam roles"] = [
-            r["RoleName"]
-            for page in iam.get_paginator("list_roles").paginate()
-            for r in page["Roles"]
-            if r["RoleName"].startswith(p)
-        ]
-        r53 = self.client("route53")
-        zones = [z for z in r53.list_hosted_zones()["HostedZones"] if z["Name"] == self.domain]
-        found["route53 zones"] = [f"{z['Name']} ({z['Id'].split('/')[-1]})" for z in zones]
-        found["route53 records"] = [
-            f"{r['Name']} {r['Type']}"
-            for z in zones
-            for r in r53.list_resource_record_sets(HostedZoneId=z["Id"])["ResourceRecordSets"]
-            if r["Type"] not in ("NS", "SOA")
-        ]
-        cloudfront = self.client("cloudfront", "us-east-1")
-        oacs = cloudfront.list_origin_access_controls().get("OriginAccessControlList", {}).get("Items", []) or []
-        found["cloudfront origin access controls"] = [o["Name"] for o in oacs if o["Name"].startswith(p)]
-        ecs = self.client("ecs")
-        found["ecs task definitions"] = [
-            arn.split("/")[-1]
-            for page in ecs.get_paginator("list_task_definitions").paginate(familyPrefix=p, status="ACTIVE")
-            for arn in page["taskDefinitionArns"]
-        ]
-        elb = self.client("elbv2")
-        found["load balancers"] = [
-            lb["LoadBalancerName"]
-            for page in elb.get_paginator("describe_load_balancers").paginate()
-            for lb in page["LoadBalancers"]
-            if lb["LoadBalancerName"].startswith(p)
-        ]
-        for region in sorted({self.region, "us-east-1"}):
-            acm = self.client("acm", region)
-            found[f"acm certificates ({region})"] = [
-                c["DomainName"]
-                for page in acm.get_paginator("list_certificates").paginate()
-                for c in page["CertificateSummaryList"]
-                if (c["DomainName"].rstrip(".") + ".").endswith(self.domain)
-            ]
-        return found
+    def found(self, env: dict) -> dict[str, list[str]]:
+        """Everything of the environment, by kind (the same sweep teardown.yml ends with)."""
+        hosts = [f"pizza.{env['jwtpizza_domain']}", f"pizza-service.{env['jwtpizza_domain']}"]
+        sweep = Sweep(self.client, env["jwtpizza_project"], env["jwtpizza_environment"], env["jwtpizza_domain"],
+                      self.region, hosts).run()
+        return sweep["resources"]
 
 
 def summary(finder: Finder, env: dict) -> list[str]:
@@ -148,8 +79,8 @@ def summary(finder: Finder, env: dict) -> list[str]:
     for dist in dists:
         lines.append(f"frontend  https://pizza.{domain} -> CloudFront {dist['DomainName']} "
                      f"(distribution {dist['Id']}, {dist['Status']})")
-        lines.append(f"          deploy: aws s3 sync dist/ s3://{prefix}-frontend-{domain.replace('.', '-')} "
-                     f"&& invalidate /* on {dist['Id']}")
+        lines.append(f"          deploy: ansible-playbook playbooks/deploy_frontend.yml -e frontend_deploy_dist=dist "
+                     f"(bucket {prefix}-frontend-{domain.replace('.', '-')})")
     try:
         lbs = finder.client("elbv2").describe_load_balancers(Names=[f"{prefix}-alb"])["LoadBalancers"]
     except finder.client("elbv2").exceptions.LoadBalancerNotFoundException:
@@ -162,7 +93,8 @@ def summary(finder: Finder, env: dict) -> list[str]:
         repo = finder.client("ecr").describe_repositories(repositoryNames=[f"{prefix}-service"])["repositories"][0]
         lines.append(f"          service {svc['serviceName']} on {prefix}-cluster: desired {svc['desiredCount']}, "
                      f"running {svc['runningCount']}")
-        lines.append(f"          deploy: push an image to {repo['repositoryUri']}, then roll the service"
+        lines.append(f"          deploy: ansible-playbook playbooks/deploy_backend.yml -e backend_deploy_image=image.tar "
+                     f"-e backend_deploy_tag=<build id> (repository {repo['repositoryUri']})"
                      + (" (no image yet: the first deploy starts the first task)" if svc["desiredCount"] == 0 else ""))
     return lines
 
@@ -189,7 +121,7 @@ def main() -> int:
         env["jwtpizza_domain"],
     )
     try:
-        found = {"tagged resources": finder.tagged(), **finder.by_name()}
+        found = finder.found(env)
     except EndpointConnectionError:
         print(f"cannot reach {endpoint or 'AWS'}: is the emulator running? (make emulator)", file=sys.stderr)
         return 2
