@@ -75,6 +75,7 @@ for gate in "${gates[@]}"; do
       run yamllint yamllint --strict .
       run ansible-lint ansible-lint --offline
       run ansible-doc docs_render
+      run role-docs python tools/role_docs.py --check
       ;;
     sanity) run sanity tools/sanity.sh ;;
     unit) run unit pytest -q tests/unit ;;

@@ -208,4 +208,8 @@ def test_a_plain_secret_value_is_never_printed():
 
     run = run_playbook("backend.yml", "-v", "-e", '{"service_secrets": {"DB_PASSWORD": "hunter2-plain"}}')
     assert run.returncode != 0
+    # It failed for the right reason: the check names the variable and the entry, and nothing was written.
+    assert "service_secrets must map environment variable names to the ARN" in run.stdout, run.stdout[-2000:]
+    assert "invalid entries: DB_PASSWORD" in run.stdout, run.stdout[-2000:]
+    assert "changed=0 " in run.stdout, run.stdout[-2000:]
     assert "hunter2-plain" not in run.stdout + run.stderr

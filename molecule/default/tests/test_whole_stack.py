@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from stack import ROOT, run_playbook
+from stack import ROOT, client, run_playbook, tag_dict
 
 
 def test_check_mode_on_an_empty_account_writes_nothing(empty_emulator):
@@ -47,3 +47,28 @@ def test_check_mode_on_the_built_stack_reports_no_change():
     run = run_playbook("site.yml", "--check", "--diff", "-e", "@" + str(ROOT / "molecule/shared/vars/backend.yml"))
     assert run.returncode == 0, run.stdout[-3000:]
     assert "changed=0 " in run.stdout, run.stdout[-4000:]
+
+
+def test_a_role_works_in_a_playbook_of_ones_own(empty_emulator, tmp_path):
+    # The environment role, then only the bucket role: the role brings the connection itself.
+    own = tmp_path / "own.yml"
+    own.write_text("""
+- name: A bucket of my own
+  hosts: localhost
+  gather_facts: false
+  roles:
+    - role: jwtpizza.cloud.jwtpizza
+  tasks:
+    - name: Create the bucket
+      ansible.builtin.include_role:
+        name: jwtpizza.cloud.bucket
+      vars:
+        bucket_name: my-own-jwtpizza-bucket
+""")
+    env_vars = {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_FORCE_COLOR": "0"}
+    run = subprocess.run(["ansible-playbook", "-i", str(ROOT / "inventories/local"), str(own)],
+                         capture_output=True, text=True, check=False, env=env_vars)
+    assert run.returncode == 0, run.stdout[-3000:]
+    s3 = client("s3")
+    assert "my-own-jwtpizza-bucket" in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+    assert tag_dict(s3.get_bucket_tagging(Bucket="my-own-jwtpizza-bucket")["TagSet"])["ManagedBy"] == "jwtpizza.cloud"
