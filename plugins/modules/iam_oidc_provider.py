@@ -64,7 +64,7 @@ options:
       - The tags that mark the provider as this caller's own (same key and value, every one of them); they should
         be part of I(tags). An empty dict makes every provider of I(url) this caller's own.
       - With I(state=absent), a provider that does not carry them is left in place (a warning says so).
-      - With I(state=present), such a provider is used as it is: missing audiences of I(client_id_list) are added
+      - With I(state=present), such a provider is used as it is - missing audiences of I(client_id_list) are added
         (none removed) and its tags are left untouched, so two environments sharing one account do not take the
         provider from each other; a warning says so.
     type: dict
