@@ -397,7 +397,7 @@ def test_a_subnet_in_another_zone_is_kept_with_a_warning(run_module):
 
 def test_two_vpcs_with_the_name_fail_naming_them(run_module):
     spec = [{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": f"{NAME}-vpc"}]}]
-    ids = sorted(ec2().create_vpc(CidrBlock=CIDR, TagSpecifications=spec)["Vpc"]["VpcId"] for _ in range(2))
+    ids = sorted(ec2().create_vpc(CidrBlock=CIDR, TagSpecifications=spec)["Vpc"]["VpcId"] for _copy in range(2))
     result, failed = run_module(ec2_public_network, args())
     assert failed
     assert sorted(result["msg"].split(" are named")[0].removeprefix("VPCs ").split(", ")) == ids
