@@ -102,6 +102,13 @@ class Finder:
             for r in page["Roles"]
             if r["RoleName"].startswith(p)
         ]
+        # An OIDC provider's name is its URL: this environment's is the one carrying its tags.
+        found["iam oidc providers"] = [
+            arn.split("/", 1)[1]
+            for arn in (o["Arn"] for o in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"])
+            if self.tags.items() <= {t["Key"]: t["Value"] for t in iam.list_open_id_connect_provider_tags(
+                OpenIDConnectProviderArn=arn)["Tags"]}.items()
+        ]
         r53 = self.client("route53")
         zones = [z for z in r53.list_hosted_zones()["HostedZones"] if z["Name"] == self.domain]
         found["route53 zones"] = [f"{z['Name']} ({z['Id'].split('/')[-1]})" for z in zones]
