@@ -74,7 +74,7 @@ sanity: setup ## ansible-test sanity (offline)
 unit: setup ## pytest unit tests
 	tools/run-tests.sh unit
 
-actionlint: setup ## Lint .github/workflows
+actionlint: setup ## Lint .github/workflows and the app repositories' workflows (extras/workflows)
 	tools/run-tests.sh actionlint
 
 molecule: setup ## All molecule scenarios (each with its own emulator)

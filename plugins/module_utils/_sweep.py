@@ -83,6 +83,12 @@ class Sweep:
         found["ecr repositories"] = [r["repositoryName"] for r in repositories if r["repositoryName"].startswith(p)]
         roles = _paginate(self.client("iam", self.region), "list_roles", "Roles")
         found["iam roles"] = [r["RoleName"] for r in roles if r["RoleName"].startswith(p)]
+        # An OIDC provider is named by its URL and may be shared: this environment's is the one carrying its tags.
+        iam = self.client("iam", self.region)
+        found["iam oidc providers"] = [
+            o["Arn"] for o in iam.list_open_id_connect_providers().get("OpenIDConnectProviderList", [])
+            if self._tagged(iam.list_open_id_connect_provider_tags(OpenIDConnectProviderArn=o["Arn"]).get("Tags", []))
+        ]
         route53 = self.client("route53", "us-east-1")
         zones = [z for z in _paginate(route53, "list_hosted_zones", "HostedZones") if z["Name"].lower() == self.domain]
         # A zone is the environment's only when this collection created it (tagged): a delegated zone stays.
@@ -113,6 +119,10 @@ class Sweep:
                 if self._in_domain(c["DomainName"].lstrip("*.")) and self._certificate_is_ours(acm, c["CertificateArn"])
             ]
         return found
+
+    def _tagged(self, tags):
+        values = {t["Key"]: t.get("Value") for t in tags}
+        return all(values.get(k) == v for k, v in self.tags.items())
 
     def _zone_is_ours(self, route53, zone_id):
         answer = route53.list_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id.split("/")[-1])

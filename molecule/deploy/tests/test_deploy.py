@@ -6,6 +6,7 @@ The tests run in file order: each step starts from the state the previous one le
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -13,7 +14,22 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from stack import ROOT, client, env, run_playbook
+
+sys.path.insert(0, str(ROOT / "tools"))
+from api_calls import Recorder  # noqa: E402
+
+# Every AWS call the deploy playbooks make in these tests, as (service, operation): compared with the CI role's
+# policy at the end.
+CALLED: set[tuple[str, str]] = set()
+
+
+def deploy_run(playbook: str, *extra: str):
+    with Recorder() as recorder:
+        run = run_playbook(playbook, *extra, env_vars=recorder.environment())
+    CALLED.update(recorder.calls())
+    return run
 
 DIST = ROOT / "extras/demo-frontend/dist"
 IMAGE = Path(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "/tmp")) / "demo-image.tar"
@@ -30,7 +46,8 @@ def bucket() -> str:
 def objects() -> dict:
     """Key -> HeadObject answer of every object of the bucket."""
     s3 = client("s3")
-    keys = [o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket()) for o in page.get("Contents", [])]
+    keys = [o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket()) for o in page.get("Contents", [])
+            if o["Key"] != ".jwtpizza-sync.json"]  # the sync's own record of what it wrote
     return {key: s3.head_object(Bucket=bucket(), Key=key) for key in keys}
 
 
@@ -61,12 +78,12 @@ def recap(run) -> str:
 
 
 def deploy_frontend(dist: Path, *extra: str):
-    return run_playbook("deploy_frontend.yml", "-e", f"frontend_deploy_dist={dist}", *extra)
+    return deploy_run("deploy_frontend.yml", "-e", f"frontend_deploy_dist={dist}", *extra)
 
 
 def deploy_backend(tag: str, image: Path | None = None):
-    args = ["-e", f"backend_deploy_tag={tag}"] + (["-e", f"backend_deploy_image={image}"] if image else [])
-    return run_playbook("deploy_backend.yml", *args)
+    args = ["-e", json.dumps({"backend_deploy_tag": tag, **({"backend_deploy_image": str(image)} if image else {})})]
+    return deploy_run("deploy_backend.yml", *args)
 
 
 def build_image(tmp: Path, label: str) -> Path:
@@ -170,7 +187,7 @@ class TestBackend:
 
     def test_rollback_runs_the_previous_task_definition(self):
         current = service()["taskDefinition"]
-        run = run_playbook("rollback_backend.yml")
+        run = deploy_run("rollback_backend.yml")
         assert run.returncode == 0, run.stdout[-3000:]
         svc = service()
         assert svc["taskDefinition"] != current
@@ -212,3 +229,29 @@ def test_site_afterwards_keeps_what_the_deploys_put_there():
     assert "changed=0 " in recap(run), run.stdout[-3000:]
     assert service()["taskDefinition"] == running
     assert "index.html" in objects()
+
+
+# IAM actions of the operations whose action is not "<prefix>:<operation>" (Service Authorization Reference).
+S3_ACTIONS = {"ListObjectsV2": ["s3:ListBucket"], "HeadObject": ["s3:GetObject"], "CopyObject": ["s3:GetObject", "s3:PutObject"],
+              "DeleteObjects": ["s3:DeleteObject"], "CreateMultipartUpload": ["s3:PutObject"], "UploadPart": ["s3:PutObject"],
+              "CompleteMultipartUpload": ["s3:PutObject"]}
+PREFIXES = {"S3": "s3", "CloudFront": "cloudfront", "ECR": "ecr", "ECS": "ecs", "Application Auto Scaling": "application-autoscaling",
+            "IAM": "iam", "STS": "sts"}
+NEEDS_NO_PERMISSION = {"sts:GetCallerIdentity"}
+
+
+def iam_actions(service: str, operation: str) -> list[str]:
+    if service == "S3" and operation in S3_ACTIONS:
+        return S3_ACTIONS[operation]
+    return [f"{PREFIXES[service]}:{operation.split('20')[0] if service == 'CloudFront' else operation}"]
+
+
+def test_the_ci_role_grants_exactly_what_the_deploys_called():
+    assert CALLED, "the deploy tests recorded no call"
+    granted = set(yaml.safe_load((ROOT / "roles/ci_access/vars/main.yml").read_text())["ci_access__actions"])
+    called = {action for service, operation in CALLED for action in iam_actions(service, operation)} - NEEDS_NO_PERMISSION
+    assert called - granted == set(), f"called but not granted: {sorted(called - granted)}"
+    # What the policy grants but these runs did not call must be something a deploy can need on another path.
+    assert granted - called <= {"s3:DeleteObject", "s3:PutObjectTagging", "s3:GetObjectTagging", "cloudfront:GetInvalidation",
+                                "iam:PassRole", "ecs:ListTasks", "ecs:DescribeTasks", "ecr:InitiateLayerUpload",
+                                "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecs:TagResource"}, sorted(granted - called)
