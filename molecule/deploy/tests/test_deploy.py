@@ -18,7 +18,7 @@ import yaml
 from stack import ROOT, client, env, run_playbook
 
 sys.path.insert(0, str(ROOT / "tools"))
-from api_calls import Recorder  # noqa: E402
+from api_calls import Recorder
 
 # Every AWS call the deploy playbooks make in these tests, as (service, operation): compared with the CI role's
 # policy at the end.
