@@ -353,3 +353,24 @@ def test_user_agent_names_the_collection(monkeypatch):
     module = object.__new__(_aws.JwtPizzaModule)
     assert module.client("s3") == "client"
     assert "jwtpizza.cloud/" in captured["config"].user_agent_extra
+
+
+def test_the_default_retry_gives_up_after_eight_attempts(no_sleep):
+    calls = []
+
+    @ThingErrors.call("describe thing")
+    def describe():
+        calls.append(1)
+        raise client_error("Throttling")
+
+    with pytest.raises(_aws.JwtPizzaAWSError):
+        describe()
+    assert len(calls) == 8
+
+
+def test_tag_options_are_the_amazon_aws_ones():
+    assert _aws.tag_options() == {
+        "tags": {"type": "dict", "aliases": ["resource_tags"]},
+        "purge_tags": {"type": "bool", "default": True},
+    }
+    assert _aws.state_option() == {"state": {"type": "str", "choices": ["present", "absent"], "default": "present"}}

@@ -80,3 +80,14 @@ def test_delegation_of_a_missing_zone_is_explained(route53, monkeypatch):
     stubber.add_client_error("get_hosted_zone", "NoSuchHostedZone", "No hosted zone found")
     out = _route53.zone_delegation(client, ZONE)
     assert out == {"name": None, "name_servers": [], "delegated": None, "detail": f"hosted zone {ZONE} does not exist"}
+
+
+def test_a_private_zone_is_never_delegated(route53):
+    client, stubber = route53
+    stubber.add_response("get_hosted_zone", {
+        "HostedZone": {"Id": ZONE, "Name": "example.com.", "CallerReference": "x", "Config": {"PrivateZone": True}},
+        "VPCs": [{"VPCRegion": "us-east-1", "VPCId": "vpc-1"}],
+    })
+    out = _route53.zone_delegation(client, ZONE)
+    assert out["delegated"] is False
+    assert out["detail"] == "example.com is a private zone: ACM cannot read validation records from it"

@@ -62,7 +62,13 @@ def test_registers_target_and_policies(api_calls, present):
     out = present()
     assert not out.failed, out.result
     assert out.result["changed"] is True
-    assert out.result["target"]["min_capacity"] == 1 and out.result["target"]["max_capacity"] == 4
+    assert out.result["target"] == {
+        "resource_id": RESOURCE,
+        "service_namespace": "ecs",
+        "scalable_dimension": "ecs:service:DesiredCount",
+        "min_capacity": 1,
+        "max_capacity": 4,
+    }
     assert sorted(out.result["policies"]) == ["cpu", "requests"]
     found = policies()
     assert found["requests"]["TargetTrackingScalingPolicyConfiguration"]["PredefinedMetricSpecification"] == {

@@ -359,6 +359,7 @@ def test_a_config_written_back_drops_what_the_real_api_rejects():
     """moto reads CloudFrontDefaultCertificate=true beside the ARN, legacy TTLs and deprecated certificate fields."""
     desired = cf.desired_view(dict(dist_module_defaults(), **ARGS))
     read = cf.build_config(desired, "ref")
+    assert read["ViewerCertificate"]["CloudFrontDefaultCertificate"] is False  # what a create sends
     read["ViewerCertificate"].update(
         {"CloudFrontDefaultCertificate": True, "IAMCertificateId": "", "Certificate": "x", "CertificateSource": "acm"}
     )
