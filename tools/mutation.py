@@ -19,7 +19,8 @@ DOCUMENTATION/EXAMPLES/RETURN strings are not code), and picks N per file with t
 - boolean constants ``True``/``False``;
 - a dropped ``changed = True`` or ``changed |= ...`` (any name ending in ``changed``);
 - ``return X`` -> ``return None``;
-- integer constants +1 / -1 (alternately).
+- integer constants +1 / -1 (alternately); a subscript index moves away from the nearer end (``[0]`` -> ``[1]``,
+  ``[-1]`` -> ``[-2]``).
 
 Equivalent-mutant rules (sites excluded before the pick, by rule, never by hand):
 
@@ -197,6 +198,17 @@ class Sites(ast.NodeVisitor):
             flipped = f"{left} {FLIPS[type(node.ops[0])]} {right}"
             if left is not None and right is not None and "\n" not in left + right:
                 self.add(node, flipped, f"`{self.segment(node)[:60]}` -> `{flipped[:60]}`")
+        self.generic_visit(node)
+
+    def visit_Subscript(self, node):
+        # An index moves away from the nearer end (0 -> 1, -1 -> -2): 0 -> -1 would still name the only item of a
+        # one-item list, a mutant no test can tell apart.
+        index = node.slice
+        if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub):
+            index = index.operand
+        if isinstance(index, ast.Constant) and isinstance(index.value, int) and not isinstance(index.value, bool):
+            self.add(index, str(index.value + 1), f"index `{index.value}` -> `{index.value + 1}` (from the nearer end)")
+            self.excluded.add(id(index))
         self.generic_visit(node)
 
     def visit_Constant(self, node):

@@ -292,3 +292,12 @@ def test_ports_default_as_ecs_fills_them():
         {"containerPort": 8080, "hostPort": 8080, "protocol": "tcp"}
     ]
     assert ecs_fargate_service.normalise_container({"name": "app"})["essential"] is True
+
+
+def test_a_scaled_to_zero_count_is_not_kept_once_the_image_exists(aws, present):
+    """Bounds that allow 0 must not keep the bootstrap's 0 tasks when desired_count asks for some."""
+    first = present(aws, scaling_bounds={"min": 0, "max": 4})
+    assert first.result["desired_count"] == 0
+    push_image()
+    second = present(aws, scaling_bounds={"min": 0, "max": 4})
+    assert second.result["desired_count"] == 2 and service()["desiredCount"] == 2
