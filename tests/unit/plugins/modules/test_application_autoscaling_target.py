@@ -124,3 +124,9 @@ def test_absent_deletes_policies_then_target(api_calls, run, present):
     del api_calls[:]
     again = run(state="absent")
     assert again.result["changed"] is False and writes(api_calls) == []
+
+
+def test_a_read_without_disable_scale_in_means_false():
+    wanted = {"TargetValue": 60.0, "PredefinedMetricSpecification": {"PredefinedMetricType": "X"}, "DisableScaleIn": False}
+    read = {"TargetValue": 60, "PredefinedMetricSpecification": {"PredefinedMetricType": "X", "ResourceLabel": ""}}
+    assert application_autoscaling_target.normalise(read, wanted) == wanted

@@ -373,3 +373,15 @@ def test_a_config_written_back_drops_what_the_real_api_rejects():
     }
     assert "ForwardedValues" not in clean["DefaultCacheBehavior"] and "MinTTL" not in clean["DefaultCacheBehavior"]
     assert read["ViewerCertificate"]["CloudFrontDefaultCertificate"] is True  # the read itself is left alone
+
+
+def test_purge_tags_removes_foreign_tags_and_false_keeps_them(api_calls, run):
+    arn = run()["distribution"]["arn"]
+    client().tag_resource(Resource=arn, Tags={"Items": [{"Key": "Foreign", "Value": "x"}]})
+    kept = run(purge_tags=False)
+    assert kept["changed"] is False and kept["distribution"]["tags"]["Foreign"] == "x"
+    api_calls.clear()
+    purged = run()
+    assert purged["changed"] is True
+    assert writes(api_calls) == ["UntagResource"]
+    assert "Foreign" not in purged["distribution"]["tags"]

@@ -198,3 +198,17 @@ def test_services_are_described_ten_at_a_time(stubbed_clients, module_exit):
     assert out.failed
     assert "s0 (ACTIVE)" in out.result["msg"] and "s10 (ACTIVE)" in out.result["msg"]
     stubs["ecs"].assert_no_pending_responses()
+
+
+def test_a_read_without_settings_or_providers_gets_the_defaults():
+    raw = {"clusterName": NAME, "clusterArn": "arn:1", "status": "ACTIVE"}
+    assert ecs_cluster.normalise(raw) == {
+        "cluster_name": NAME,
+        "cluster_arn": "arn:1",
+        "status": "ACTIVE",
+        "capacity_providers": [],
+        "default_capacity_provider_strategy": [],
+        "container_insights": "disabled",
+        "tags": {},
+    }
+    assert ecs_cluster.normalise(dict(raw, status="INACTIVE")) is None
