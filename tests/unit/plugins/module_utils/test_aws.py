@@ -363,8 +363,9 @@ def test_the_default_retry_gives_up_after_eight_attempts(no_sleep):
         calls.append(1)
         raise client_error("Throttling")
 
-    with pytest.raises(_aws.JwtPizzaAWSError):
+    with pytest.raises(_aws.JwtPizzaAWSError) as raised:
         describe()
+    assert raised.value.message == "Failed to describe thing"
     assert len(calls) == 8
 
 

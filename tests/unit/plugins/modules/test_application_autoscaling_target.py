@@ -110,7 +110,7 @@ def test_check_mode_writes_nothing(api_calls, present):
 
 def test_min_above_max_fails_before_any_call(api_calls, present):
     out = present(min_capacity=5, max_capacity=2)
-    assert out.failed and "min_capacity" in out.result["msg"]
+    assert out.failed and out.result["msg"] == "min_capacity 5 is above max_capacity 2"
     assert api_calls == []
 
 
