@@ -251,6 +251,12 @@ class TestDiffTracker:
         tracker.add("service", None, {"desiredCount": 1})
         assert tracker.get_before_after(omit_none=True) == ({}, {"service": {"desiredCount": 1}})
 
+    def test_of_two_dicts_keeps_every_key_and_leaves_missing_sides_out(self):
+        tracker = _aws.DiffTracker.of({"a": 1, "b": 2}, {"b": 3, "c": 4})
+        assert tracker.get_before_after() == ({"a": 1, "b": 2}, {"b": 3, "c": 4})
+        assert _aws.DiffTracker.of({}, {"c": 4}).get_before_after() == ({}, {"c": 4})
+        assert _aws.DiffTracker.of(None, None).get_before_after() == ({}, {})
+
     def test_merge(self):
         one, two = _aws.DiffTracker(), _aws.DiffTracker()
         one.add("a", 1, 2)
