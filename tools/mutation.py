@@ -336,10 +336,16 @@ def main():
                 free.append(workspace)
             status = "caught  " if caught else "SURVIVED"
             print(f"{status} {mutant.file}:{mutant.line}: {mutant.description}", flush=True)
-            return mutant, caught
+            results.append((mutant, caught))
 
-        with ThreadPoolExecutor(max_workers=len(workspaces)) as pool:
-            results = list(pool.map(run, mutants))
+        pool = ThreadPoolExecutor(max_workers=len(workspaces))
+        futures = [pool.submit(run, m) for m in mutants]
+        try:
+            for future in futures:
+                future.result()
+        finally:
+            # On Ctrl-C: no new mutant starts; the running ones end with their pytest (which got the signal too).
+            pool.shutdown(wait=True, cancel_futures=True)
     except KeyboardInterrupt:
         print("interrupted: figures of the mutants run so far", file=sys.stderr)
     finally:
