@@ -254,7 +254,7 @@ def test_create_clash_with_a_foreign_distribution_uses_next_reference(run):
     assert len(distributions()) == 2
 
 
-def test_create_after_every_numbered_reference_was_refused_uses_a_time_based_one(run):
+def test_create_after_every_numbered_reference_was_refused_uses_a_time_based_one(api_calls, run):
     """Teardown/rebuild cycles may use up the numbered references: the create still succeeds."""
     for attempt in range(1, dist_module.MAX_REFERENCE_ATTEMPTS + 1):
         config = cf.build_config(cf.desired_view(dict(dist_module_defaults(), **ARGS, comment="x")),
@@ -266,6 +266,9 @@ def test_create_after_every_numbered_reference_was_refused_uses_a_time_based_one
     reference = result["distribution"]["caller_reference"]
     assert reference.startswith(cf.caller_reference(NAME) + "#")
     assert reference not in [cf.caller_reference(NAME, a) for a in range(1, dist_module.MAX_REFERENCE_ATTEMPTS + 1)]
+    tried = [p["DistributionConfigWithTags"]["DistributionConfig"]["CallerReference"] for n, p in api_calls
+             if n == "CreateDistributionWithTags"]
+    assert tried == [cf.caller_reference(NAME, a) for a in range(1, 6)] + [reference]
 
 
 def test_check_mode_writes_nothing(api_calls, run):
