@@ -1,7 +1,6 @@
-#!/usr/bin/env python3
 """Mutation figures for the unit tests: do they notice a deliberate breakage?  Not a gate: prints figures, asserts nothing.
 
-    tools/mutation.py                      # the listed breakages of tools/mutations.yml
+    python tools/mutation.py                      # the listed breakages of tools/mutations.yml
     tools/mutation.py --seeded 5 --seed 1  # 5 generic mutants per module / module_utils file, picked with seed 1
     tools/mutation.py --only _ecs.py       # only the mutants of files whose path contains this text
     tools/mutation.py --jobs 2             # run two mutants at a time
@@ -297,8 +296,12 @@ def check_baseline(workspace, files):
         raise SystemExit("the unit tests fail without any mutant: fix them first")
 
 
+def interrupt(*_ignored):
+    raise KeyboardInterrupt
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--seeded", type=int, metavar="N", help="N generic mutants per file instead of the listed ones")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", help="only files whose path contains this text")
@@ -318,7 +321,7 @@ def main():
         return
 
     # SIGTERM ends the run like Ctrl-C: through the finally clauses that restore the scratch files.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, interrupt)
     base = Path(tempfile.mkdtemp(prefix="jwtpizza-mutation-"))
     started = time.monotonic()
     results = []
