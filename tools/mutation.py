@@ -1,9 +1,9 @@
 """Mutation figures for the unit tests: do they notice a deliberate breakage?  Not a gate: prints figures, asserts nothing.
 
-    python tools/mutation.py                      # the listed breakages of tools/mutations.yml
-    tools/mutation.py --seeded 5 --seed 1  # 5 generic mutants per module / module_utils file, picked with seed 1
-    tools/mutation.py --only _ecs.py       # only the mutants of files whose path contains this text
-    tools/mutation.py --jobs 2             # run two mutants at a time
+    .venv/bin/python tools/mutation.py                      # the listed breakages of tools/mutations.yml
+    .venv/bin/python tools/mutation.py --seeded 5 --seed 1  # 5 generic mutants per module / module_utils file, seed 1
+    .venv/bin/python tools/mutation.py --only _ecs.py       # only the mutants of files whose path contains this text
+    .venv/bin/python tools/mutation.py --jobs 2             # run two mutants at a time
 
 Each mutant is one textual replacement in one file of plugins/.  It is applied in a scratch copy of the collection
 (one per job, under a temporary directory): the checkout itself is never modified, and the scratch file is restored
