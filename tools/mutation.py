@@ -1,10 +1,9 @@
-#!/usr/bin/env python3
 """Mutation figures for the unit tests: do they notice a deliberate breakage?  Not a gate: prints figures, asserts nothing.
 
-    tools/mutation.py                      # the listed breakages of tools/mutations.yml
-    tools/mutation.py --seeded 5 --seed 1  # 5 generic mutants per module / module_utils file, picked with seed 1
-    tools/mutation.py --only _ecs.py       # only the mutants of files whose path contains this text
-    tools/mutation.py --jobs 2             # run two mutants at a time
+    .venv/bin/python tools/mutation.py                      # the listed breakages of tools/mutations.yml
+    .venv/bin/python tools/mutation.py --seeded 5 --seed 1  # 5 generic mutants per module / module_utils file, seed 1
+    .venv/bin/python tools/mutation.py --only _ecs.py       # only the mutants of files whose path contains this text
+    .venv/bin/python tools/mutation.py --jobs 2             # run two mutants at a time
 
 Each mutant is one textual replacement in one file of plugins/.  It is applied in a scratch copy of the collection
 (one per job, under a temporary directory): the checkout itself is never modified, and the scratch file is restored
@@ -19,7 +18,8 @@ DOCUMENTATION/EXAMPLES/RETURN strings are not code), and picks N per file with t
 - boolean constants ``True``/``False``;
 - a dropped ``changed = True`` or ``changed |= ...`` (any name ending in ``changed``);
 - ``return X`` -> ``return None``;
-- integer constants +1 / -1 (alternately).
+- integer constants +1 / -1 (alternately); a subscript index moves away from the nearer end (``[0]`` -> ``[1]``,
+  ``[-1]`` -> ``[-2]``).
 
 Equivalent-mutant rules (sites excluded before the pick, by rule, never by hand):
 
@@ -199,6 +199,17 @@ class Sites(ast.NodeVisitor):
                 self.add(node, flipped, f"`{self.segment(node)[:60]}` -> `{flipped[:60]}`")
         self.generic_visit(node)
 
+    def visit_Subscript(self, node):
+        # An index moves away from the nearer end (0 -> 1, -1 -> -2): 0 -> -1 would still name the only item of a
+        # one-item list, a mutant no test can tell apart.
+        index = node.slice
+        if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub):
+            index = index.operand
+        if isinstance(index, ast.Constant) and isinstance(index.value, int) and not isinstance(index.value, bool):
+            self.add(index, str(index.value + 1), f"index `{index.value}` -> `{index.value + 1}` (from the nearer end)")
+            self.excluded.add(id(index))
+        self.generic_visit(node)
+
     def visit_Constant(self, node):
         if node.value is True or node.value is False:
             self.add(node, str(not node.value), f"`{node.value}` -> `{not node.value}`")
@@ -285,8 +296,12 @@ def check_baseline(workspace, files):
         raise SystemExit("the unit tests fail without any mutant: fix them first")
 
 
+def interrupt(*_ignored):
+    raise KeyboardInterrupt
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--seeded", type=int, metavar="N", help="N generic mutants per file instead of the listed ones")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", help="only files whose path contains this text")
@@ -306,7 +321,7 @@ def main():
         return
 
     # SIGTERM ends the run like Ctrl-C: through the finally clauses that restore the scratch files.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, interrupt)
     base = Path(tempfile.mkdtemp(prefix="jwtpizza-mutation-"))
     started = time.monotonic()
     results = []
@@ -324,10 +339,16 @@ def main():
                 free.append(workspace)
             status = "caught  " if caught else "SURVIVED"
             print(f"{status} {mutant.file}:{mutant.line}: {mutant.description}", flush=True)
-            return mutant, caught
+            results.append((mutant, caught))
 
-        with ThreadPoolExecutor(max_workers=len(workspaces)) as pool:
-            results = list(pool.map(run, mutants))
+        pool = ThreadPoolExecutor(max_workers=len(workspaces))
+        futures = [pool.submit(run, m) for m in mutants]
+        try:
+            for future in futures:
+                future.result()
+        finally:
+            # On Ctrl-C: no new mutant starts; the running ones end with their pytest (which got the signal too).
+            pool.shutdown(wait=True, cancel_futures=True)
     except KeyboardInterrupt:
         print("interrupted: figures of the mutants run so far", file=sys.stderr)
     finally:

@@ -50,8 +50,9 @@ def test_delete_gives_up_naming_the_certificate():
 
 def test_other_errors_are_not_retried():
     client, clock = FakeAcm(busy=1, code="AccessDeniedException"), Clock()
-    with pytest.raises(JwtPizzaAWSError):
+    with pytest.raises(JwtPizzaAWSError) as raised:
         _acm.delete_when_released(client, ARN, 60, 10, sleep=clock.sleep, clock=clock)
+    assert raised.value.message == "Failed to delete the ACM certificate"
     assert client.calls == 1
 
 

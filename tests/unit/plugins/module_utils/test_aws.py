@@ -251,6 +251,12 @@ class TestDiffTracker:
         tracker.add("service", None, {"desiredCount": 1})
         assert tracker.get_before_after(omit_none=True) == ({}, {"service": {"desiredCount": 1}})
 
+    def test_of_two_dicts_keeps_every_key_and_leaves_missing_sides_out(self):
+        tracker = _aws.DiffTracker.of({"a": 1, "b": 2}, {"b": 3, "c": 4})
+        assert tracker.get_before_after() == ({"a": 1, "b": 2}, {"b": 3, "c": 4})
+        assert _aws.DiffTracker.of({}, {"c": 4}).get_before_after() == ({}, {"c": 4})
+        assert _aws.DiffTracker.of(None, None).get_before_after() == ({}, {})
+
     def test_merge(self):
         one, two = _aws.DiffTracker(), _aws.DiffTracker()
         one.add("a", 1, 2)
@@ -353,3 +359,25 @@ def test_user_agent_names_the_collection(monkeypatch):
     module = object.__new__(_aws.JwtPizzaModule)
     assert module.client("s3") == "client"
     assert "jwtpizza.cloud/" in captured["config"].user_agent_extra
+
+
+def test_the_default_retry_gives_up_after_eight_attempts(no_sleep):
+    calls = []
+
+    @ThingErrors.call("describe thing")
+    def describe():
+        calls.append(1)
+        raise client_error("Throttling")
+
+    with pytest.raises(_aws.JwtPizzaAWSError) as raised:
+        describe()
+    assert raised.value.message == "Failed to describe thing"
+    assert len(calls) == 8
+
+
+def test_tag_options_are_the_amazon_aws_ones():
+    assert _aws.tag_options() == {
+        "tags": {"type": "dict", "aliases": ["resource_tags"]},
+        "purge_tags": {"type": "bool", "default": True},
+    }
+    assert _aws.state_option() == {"state": {"type": "str", "choices": ["present", "absent"], "default": "present"}}

@@ -1,5 +1,8 @@
 """Unit tests of the Route 53 helpers (plugins/module_utils/_route53.py)."""
 
+import sys
+import types
+
 import boto3
 import pytest
 from botocore.stub import Stubber
@@ -80,3 +83,46 @@ def test_delegation_of_a_missing_zone_is_explained(route53, monkeypatch):
     stubber.add_client_error("get_hosted_zone", "NoSuchHostedZone", "No hosted zone found")
     out = _route53.zone_delegation(client, ZONE)
     assert out == {"name": None, "name_servers": [], "delegated": None, "detail": f"hosted zone {ZONE} does not exist"}
+
+
+def test_a_private_zone_is_never_delegated(route53):
+    client, stubber = route53
+    stubber.add_response("get_hosted_zone", {
+        "HostedZone": {"Id": ZONE, "Name": "example.com.", "CallerReference": "x", "Config": {"PrivateZone": True}},
+        "VPCs": [{"VPCRegion": "us-east-1", "VPCId": "vpc-1"}],
+    })
+    out = _route53.zone_delegation(client, ZONE)
+    assert out["delegated"] is False
+    assert out["detail"] == "example.com is a private zone: ACM cannot read validation records from it"
+
+
+class FakeResolver:
+    """dns.resolver answering the NS query with ``servers``."""
+
+    def __init__(self, servers):
+        self.servers = servers
+
+    def resolve(self, name, rtype, lifetime):
+        return [type("Answer", (), {"to_text": lambda self, ns=ns: ns})() for ns in self.servers]
+
+
+@pytest.mark.parametrize("public, delegated", [(["NS-2.AWSDNS.ORG.", "ns-1.awsdns.com."], True), (["ns.other.net."], False)])
+def test_delegation_compares_public_dns_with_the_zone(route53, monkeypatch, public, delegated):
+    client, stubber = route53
+    stubber.add_response("get_hosted_zone", {
+        "HostedZone": {"Id": ZONE, "Name": "example.com.", "CallerReference": "x"},
+        "DelegationSet": {"NameServers": ["ns-1.awsdns.com", "ns-2.awsdns.org"]},
+    })
+    dns = types.ModuleType("dns")
+    dns.resolver = FakeResolver(public)
+    monkeypatch.setitem(sys.modules, "dns", dns)
+    monkeypatch.setitem(sys.modules, "dns.resolver", dns.resolver)
+    out = _route53.zone_delegation(client, ZONE)
+    assert out["delegated"] is delegated
+    if delegated:
+        assert out["detail"] == "example.com is delegated to the zone's name servers (ns-1.awsdns.com, ns-2.awsdns.org)"
+    else:
+        assert out["detail"] == (
+            "example.com is NOT delegated to this zone: public DNS answers ns.other.net, "
+            "the registrar must list ns-1.awsdns.com, ns-2.awsdns.org"
+        )

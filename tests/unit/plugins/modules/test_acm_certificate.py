@@ -10,10 +10,12 @@ from __future__ import annotations
 import sys
 
 import boto3
+import botocore.exceptions
 import pytest
 from moto import settings as moto_settings
 from moto.acm.models import acm_backends
 
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.modules import acm_certificate
 
 pytestmark = pytest.mark.usefixtures("moto_aws")
@@ -270,6 +272,8 @@ def test_token_is_deterministic_and_identity_bound():
     assert token(names, {"ManagedBy": "x"}) == token(list(names), {"ManagedBy": "x"})
     assert token(names, {"ManagedBy": "x"}) != token(names, {"ManagedBy": "y"})
     assert token(names, {"ManagedBy": "x"}, 0) != token(names, {"ManagedBy": "x"}, 1)
+    # Stable across versions: a changed derivation would request a duplicate within ACM's one-hour token window.
+    assert token(names, {"ManagedBy": "x"}) == "0c596e09b4f1eefe891174f2308c8214"
 
 
 def test_delete_keeps_a_record_another_certificate_still_uses(zone_id, present, run):
@@ -309,3 +313,49 @@ def test_unusable_certificates_are_not_reused_but_deleted(zone_id, present, run)
 def test_diff_only_when_asked(zone_id, present):
     out = present(zone_id)
     assert "diff" not in out.result
+
+
+def test_a_token_acm_refuses_is_replaced_by_the_next_one(zone_id, monkeypatch, present):
+    """A token bound to a deleted certificate makes moto answer HTTP 500: the next token of the sequence is tried."""
+    real, tokens = acm_certificate.request_certificate, []
+
+    def refuse_first(client, params):
+        tokens.append(params["IdempotencyToken"])
+        if len(tokens) == 1:
+            error = botocore.exceptions.ClientError({"Error": {"Code": "InternalFailure", "Message": "x"}}, "RequestCertificate")
+            raise JwtPizzaAWSError(message="Failed to request the ACM certificate", exception=error)
+        return real(client, params)
+
+    monkeypatch.setattr(acm_certificate, "request_certificate", refuse_first)
+    out = present(zone_id)
+    assert not out.failed, out.result
+    assert len(tokens) == 2 and tokens[0] != tokens[1]
+
+
+def test_every_token_refused_fails_naming_the_attempts(zone_id, monkeypatch, present):
+    tokens = []
+
+    def refuse(client, params):
+        tokens.append(params["IdempotencyToken"])
+        error = botocore.exceptions.ClientError({"Error": {"Code": "InternalFailure", "Message": "x"}}, "RequestCertificate")
+        raise JwtPizzaAWSError(message="Failed to request the ACM certificate", exception=error)
+
+    monkeypatch.setattr(acm_certificate, "request_certificate", refuse)
+    out = present(zone_id)
+    assert out.failed
+    assert out.result["msg"] == f"RequestCertificate for {DOMAIN} returned no usable certificate after 4 idempotency tokens"
+    assert len(set(tokens)) == 4
+
+
+def test_other_request_errors_are_not_retried_with_another_token(zone_id, monkeypatch, present):
+    tokens = []
+
+    def deny(client, params):
+        tokens.append(params["IdempotencyToken"])
+        error = botocore.exceptions.ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "RequestCertificate")
+        raise JwtPizzaAWSError(message="Failed to request the ACM certificate", exception=error)
+
+    monkeypatch.setattr(acm_certificate, "request_certificate", deny)
+    out = present(zone_id)
+    assert out.failed and out.result["msg"].startswith("Failed to request the ACM certificate")
+    assert len(tokens) == 1

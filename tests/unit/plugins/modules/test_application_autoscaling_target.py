@@ -62,7 +62,13 @@ def test_registers_target_and_policies(api_calls, present):
     out = present()
     assert not out.failed, out.result
     assert out.result["changed"] is True
-    assert out.result["target"]["min_capacity"] == 1 and out.result["target"]["max_capacity"] == 4
+    assert out.result["target"] == {
+        "resource_id": RESOURCE,
+        "service_namespace": "ecs",
+        "scalable_dimension": "ecs:service:DesiredCount",
+        "min_capacity": 1,
+        "max_capacity": 4,
+    }
     assert sorted(out.result["policies"]) == ["cpu", "requests"]
     found = policies()
     assert found["requests"]["TargetTrackingScalingPolicyConfiguration"]["PredefinedMetricSpecification"] == {
@@ -104,7 +110,7 @@ def test_check_mode_writes_nothing(api_calls, present):
 
 def test_min_above_max_fails_before_any_call(api_calls, present):
     out = present(min_capacity=5, max_capacity=2)
-    assert out.failed and "min_capacity" in out.result["msg"]
+    assert out.failed and out.result["msg"] == "min_capacity 5 is above max_capacity 2"
     assert api_calls == []
 
 
@@ -118,3 +124,9 @@ def test_absent_deletes_policies_then_target(api_calls, run, present):
     del api_calls[:]
     again = run(state="absent")
     assert again.result["changed"] is False and writes(api_calls) == []
+
+
+def test_a_read_without_disable_scale_in_means_false():
+    wanted = {"TargetValue": 60.0, "PredefinedMetricSpecification": {"PredefinedMetricType": "X"}, "DisableScaleIn": False}
+    read = {"TargetValue": 60, "PredefinedMetricSpecification": {"PredefinedMetricType": "X", "ResourceLabel": ""}}
+    assert application_autoscaling_target.normalise(read, wanted) == wanted

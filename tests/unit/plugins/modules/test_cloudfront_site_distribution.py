@@ -254,7 +254,7 @@ def test_create_clash_with_a_foreign_distribution_uses_next_reference(run):
     assert len(distributions()) == 2
 
 
-def test_create_after_every_numbered_reference_was_refused_uses_a_time_based_one(run):
+def test_create_after_every_numbered_reference_was_refused_uses_a_time_based_one(api_calls, run):
     """Teardown/rebuild cycles may use up the numbered references: the create still succeeds."""
     for attempt in range(1, dist_module.MAX_REFERENCE_ATTEMPTS + 1):
         config = cf.build_config(cf.desired_view(dict(dist_module_defaults(), **ARGS, comment="x")),
@@ -266,6 +266,9 @@ def test_create_after_every_numbered_reference_was_refused_uses_a_time_based_one
     reference = result["distribution"]["caller_reference"]
     assert reference.startswith(cf.caller_reference(NAME) + "#")
     assert reference not in [cf.caller_reference(NAME, a) for a in range(1, dist_module.MAX_REFERENCE_ATTEMPTS + 1)]
+    tried = [p["DistributionConfigWithTags"]["DistributionConfig"]["CallerReference"] for n, p in api_calls
+             if n == "CreateDistributionWithTags"]
+    assert tried == [cf.caller_reference(NAME, a) for a in range(1, 6)] + [reference]
 
 
 def test_check_mode_writes_nothing(api_calls, run):
@@ -359,6 +362,7 @@ def test_a_config_written_back_drops_what_the_real_api_rejects():
     """moto reads CloudFrontDefaultCertificate=true beside the ARN, legacy TTLs and deprecated certificate fields."""
     desired = cf.desired_view(dict(dist_module_defaults(), **ARGS))
     read = cf.build_config(desired, "ref")
+    assert read["ViewerCertificate"]["CloudFrontDefaultCertificate"] is False  # what a create sends
     read["ViewerCertificate"].update(
         {"CloudFrontDefaultCertificate": True, "IAMCertificateId": "", "Certificate": "x", "CertificateSource": "acm"}
     )
@@ -372,3 +376,15 @@ def test_a_config_written_back_drops_what_the_real_api_rejects():
     }
     assert "ForwardedValues" not in clean["DefaultCacheBehavior"] and "MinTTL" not in clean["DefaultCacheBehavior"]
     assert read["ViewerCertificate"]["CloudFrontDefaultCertificate"] is True  # the read itself is left alone
+
+
+def test_purge_tags_removes_foreign_tags_and_false_keeps_them(api_calls, run):
+    arn = run()["distribution"]["arn"]
+    client().tag_resource(Resource=arn, Tags={"Items": [{"Key": "Foreign", "Value": "x"}]})
+    kept = run(purge_tags=False)
+    assert kept["changed"] is False and kept["distribution"]["tags"]["Foreign"] == "x"
+    api_calls.clear()
+    purged = run()
+    assert purged["changed"] is True
+    assert writes(api_calls) == ["UntagResource"]
+    assert "Foreign" not in purged["distribution"]["tags"]

@@ -58,6 +58,10 @@ def compare(spec, documented, where):
             have = arg.get(key, False if key in ("required", "no_log") else None)
             if key == "type":
                 want, have = want or "str", have or "str"
+            if key == "no_log" and have:
+                # No option of this collection carries a secret: ARNs and names must stay visible in the output.
+                problems.append(f"{here}.no_log: an option without a secret is masked")
+                continue
             if key == "no_log":
                 continue
             if want != have:

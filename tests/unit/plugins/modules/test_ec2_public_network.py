@@ -419,3 +419,13 @@ def test_ipv6_added_to_an_existing_network_associates_a_block(run_module, api_ca
     [params] = [p for op, p in api_calls if op == "AssociateVpcCidrBlock"]
     assert params == {"VpcId": first["vpc_id"], "AmazonProvidedIpv6CidrBlock": True}
     assert ipaddress.IPv6Network(read()["vpc"]["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]).prefixlen == 56
+
+
+def test_without_tags_the_tags_are_left_alone(run_module, api_calls):
+    first, failed = run_module(ec2_public_network, args())
+    assert not failed, first
+    api_calls.clear()
+    result, failed = run_module(ec2_public_network, args(tags=None))
+    assert not failed and result["changed"] is False, result["actions"]
+    assert writes(api_calls) == []
+    assert tags(read()["vpc"]) == {**TAGS, "Name": f"{NAME}-vpc"}

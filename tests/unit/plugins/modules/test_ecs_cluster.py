@@ -169,3 +169,46 @@ def test_delete_refuses_while_services_remain(api_calls, run):
     assert writes(api_calls) == []
     ecs.delete_service(cluster=NAME, service="jwt-pizza-dev-service")
     assert run(state="absent").result["changed"] is True
+
+
+def test_one_base_above_zero_is_allowed_two_are_not(api_calls, run):
+    strategy = [
+        {"capacity_provider": "FARGATE", "weight": 1, "base": 1},
+        {"capacity_provider": "FARGATE_SPOT", "weight": 3, "base": 0},
+    ]
+    out = run(default_capacity_provider_strategy=strategy)
+    assert not out.failed, out.result
+    strategy[1]["base"] = 2
+    out = run(default_capacity_provider_strategy=strategy)
+    assert out.failed
+    assert out.result["msg"] == "default_capacity_provider_strategy: only one item may set base above 0"
+
+
+def test_services_are_described_ten_at_a_time(stubbed_clients, module_exit):
+    """DescribeServices takes at most ten services: eleven need two calls, and every active one is named."""
+    stubs = stubbed_clients("ecs")
+    arn = f"arn:aws:ecs:{REGION}:123456789012:cluster/{NAME}"
+    stubs["ecs"].add_response("describe_clusters", {"clusters": [{"clusterName": NAME, "clusterArn": arn, "status": "ACTIVE"}]})
+    services = [f"arn:aws:ecs:{REGION}:123456789012:service/{NAME}/s{i}" for i in range(11)]
+    stubs["ecs"].add_response("list_services", {"serviceArns": services})
+    for batch in (services[:10], services[10:]):
+        described = [{"serviceName": a.rsplit("/", 1)[1], "status": "ACTIVE"} for a in batch]
+        stubs["ecs"].add_response("describe_services", {"services": described, "failures": []}, {"cluster": NAME, "services": batch})
+    out = module_exit(ecs_cluster, {"name": NAME, "state": "absent"})
+    assert out.failed
+    assert "s0 (ACTIVE)" in out.result["msg"] and "s10 (ACTIVE)" in out.result["msg"]
+    stubs["ecs"].assert_no_pending_responses()
+
+
+def test_a_read_without_settings_or_providers_gets_the_defaults():
+    raw = {"clusterName": NAME, "clusterArn": "arn:1", "status": "ACTIVE"}
+    assert ecs_cluster.normalise(raw) == {
+        "cluster_name": NAME,
+        "cluster_arn": "arn:1",
+        "status": "ACTIVE",
+        "capacity_providers": [],
+        "default_capacity_provider_strategy": [],
+        "container_insights": "disabled",
+        "tags": {},
+    }
+    assert ecs_cluster.normalise(dict(raw, status="INACTIVE")) is None

@@ -401,3 +401,12 @@ def test_a_running_service_keeps_its_tasks_when_the_deployed_image_expires(aws, 
     out = present(aws, keep_deployed_image=True)
     assert out.result["changed"] is False and out.result["image_available"] is True
     assert service()["desiredCount"] == 2
+
+
+def test_a_scaled_to_zero_count_is_not_kept_once_the_image_exists(aws, present):
+    """Bounds that allow 0 must not keep the bootstrap's 0 tasks when desired_count asks for some."""
+    first = present(aws, scaling_bounds={"min": 0, "max": 4})
+    assert first.result["desired_count"] == 0
+    push_image()
+    second = present(aws, scaling_bounds={"min": 0, "max": 4})
+    assert second.result["desired_count"] == 2 and service()["desiredCount"] == 2

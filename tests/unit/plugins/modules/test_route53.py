@@ -175,4 +175,26 @@ def test_alias_without_target_fails_outside_check_mode(run_module):
     result, failed = run_module(
         route53_alias, {"zone_id": zone_id, "name": "pizza.example.com", "target_dns_name": "", "target_hosted_zone_id": ""}
     )
-    assert failed and "target_dns_name" in result["msg"]
+    assert failed
+    assert result["msg"] == "target_dns_name, target_hosted_zone_id required with state=present (empty or missing)"
+
+
+def test_alias_accepts_a_zone_id_with_its_hostedzone_prefix(run_module):
+    zone_id = make_zone()
+    result, failed = run_module(route53_alias, dict(ALIAS, zone_id=f"/hostedzone/{zone_id}"))
+    assert not failed and result["zone_id"] == zone_id
+    assert set(alias_records(zone_id)) == {"A", "AAAA"}
+
+
+def test_a_read_alias_without_evaluate_target_health_means_false():
+    read = {"Name": "Pizza.Example.com", "Type": "A", "AliasTarget": {"DNSName": "D1.cloudfront.net", "HostedZoneId": "Z2"}}
+    assert route53_alias.normalise(read) == {
+        "Name": "pizza.example.com.",
+        "Type": "A",
+        "AliasTarget": {"DNSName": "d1.cloudfront.net.", "HostedZoneId": "Z2", "EvaluateTargetHealth": False},
+    }
+
+
+def test_absent_of_a_missing_zone_is_no_change(run_module):
+    result, failed = run_module(route53_hosted_zone, {"name": "example.com", "state": "absent"})
+    assert not failed and result["changed"] is False and result["zone_id"] == ""
