@@ -98,8 +98,8 @@ def main() -> int:
     try:
         import boto3
 
-        s3 = boto3.client("s3", endpoint_url=env["AWS_ENDPOINT_URL"], region_name="us-east-1",
-                          aws_access_key_id="testing", aws_secret_access_key="testing")
+        os.environ.update({k: env[k] for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")})  # the emulator's dummies
+        s3 = boto3.client("s3", endpoint_url=env["AWS_ENDPOINT_URL"], region_name="us-east-1")
         for bucket in ("bench-awscli", "bench-sync"):
             s3.create_bucket(Bucket=bucket)
         aws = awscli()
