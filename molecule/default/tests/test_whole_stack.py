@@ -51,6 +51,28 @@ def test_check_mode_on_the_built_stack_reports_no_change():
     assert "changed=0 " in run.stdout, run.stdout[-4000:]
 
 
+@pytest.mark.parametrize(("setting", "task", "shown"), [
+    ("cdn_price_class=PriceClass_All", "jwtpizza.cloud.cdn : Create the distribution", "PriceClass_All"),
+    ("service_log_retention_days=14", "jwtpizza.cloud.service : Create the log group of the containers", "14"),
+    ("service_max_count=6", "jwtpizza.cloud.service : Register the autoscaling target", "6"),
+])
+def test_the_plan_of_one_changed_setting_shows_exactly_that_change(setting, task, shown):
+    """site.yml --check --diff on the built stack with one setting changed: one task changes, its diff names the new
+    value, and nothing is written (the next check run without the change is clean again)."""
+    backend = "@" + str(ROOT / "molecule/shared/vars/backend.yml")
+    before = subprocess.run([sys.executable, str(ROOT / "tools/report.py"), "--json"],
+                            capture_output=True, text=True, check=True, env=os.environ).stdout
+    run = run_playbook("site.yml", "--check", "--diff", "-e", backend, "-e", setting)
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "changed=1 " in run.stdout, run.stdout[-4000:]
+    changed = [block for block in run.stdout.split("\nTASK [")[1:] if "\nchanged: [localhost]" in block]
+    assert len(changed) == 1 and changed[0].startswith(task), [b.splitlines()[0] for b in changed]
+    assert "+++ after" in changed[0] and shown in changed[0].split("+++ after", 1)[1], changed[0][:2000]
+    after = subprocess.run([sys.executable, str(ROOT / "tools/report.py"), "--json"],
+                           capture_output=True, text=True, check=True, env=os.environ).stdout
+    assert after == before
+
+
 def test_a_role_works_in_a_playbook_of_ones_own(empty_emulator, tmp_path):
     # The environment role, then only the bucket role: the role brings the connection itself.
     own = tmp_path / "own.yml"
@@ -83,3 +105,24 @@ def test_the_playbooks_run_this_checkout_of_the_collection():
                             capture_output=True, text=True, check=True, env={**os.environ, **ANSIBLE_ENV}).stdout
     paths = [path for path, collections in json.loads(listed).items() if "jwtpizza.cloud" in collections]
     assert paths and Path(paths[0]).resolve() == (ROOT / ".venv/collections/ansible_collections").resolve(), paths
+
+
+def test_a_second_environment_lives_beside_the_first_and_leaves_nothing(tmp_path):
+    """qa beside the built dev in one account and region: build it, tear it down (the teardown's own sweep fails on any
+    leftover of qa), and dev is intact and still changes nothing."""
+    backend = "@" + str(ROOT / "molecule/shared/vars/backend.yml")
+    qa = ["-e", '{"jwtpizza_environment": "qa", "jwtpizza_domain": "qa.jwtpizza.example.com"}']
+    before = subprocess.run([sys.executable, str(ROOT / "tools/report.py"), "--json"],
+                            capture_output=True, text=True, check=True, env=os.environ).stdout
+    built = run_playbook("site.yml", *qa)
+    assert built.returncode == 0, built.stdout[-3000:]
+    assert [name for name in client("ecr").describe_repositories()["repositories"]
+            if name["repositoryName"] == "jwt-pizza-qa-service"]
+    removed = run_playbook("teardown.yml", *qa)
+    assert removed.returncode == 0, removed.stdout[-3000:]
+    assert "Nothing of jwt-pizza-qa is left" in removed.stdout, removed.stdout[-3000:]
+    after = subprocess.run([sys.executable, str(ROOT / "tools/report.py"), "--json"],
+                           capture_output=True, text=True, check=True, env=os.environ).stdout
+    assert after == before
+    again = run_playbook("site.yml", "-e", backend)
+    assert again.returncode == 0 and "changed=0 " in again.stdout, again.stdout[-3000:]

@@ -31,6 +31,7 @@ def deploy_run(playbook: str, *extra: str):
     CALLED.update(recorder.calls())
     return run
 
+
 DIST = ROOT / "extras/demo-frontend/dist"
 IMAGE = Path(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "/tmp")) / "demo-image.tar"
 IMMUTABLE = "public, max-age=31536000, immutable"

@@ -443,8 +443,8 @@ def test_stubbed_put_is_given_the_digest(stubbed_clients, image_builder, run_mod
     stub.assert_no_pending_responses()
 
 
-def test_without_source_a_tag_in_the_repository_is_found_and_nothing_written(repository, image_builder, run_module,
-                                                                              api_calls):
+def test_without_source_a_tag_in_the_repository_is_found_and_nothing_written(
+        repository, image_builder, run_module, api_calls):
     repository()
     one = image_builder("one")
     push(run_module, one.path, tags=["build-1"])
