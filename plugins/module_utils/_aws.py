@@ -178,6 +178,10 @@ class ELBv2Errors(JwtPizzaErrors):
     MISSING = ("ListenerNotFound", "LoadBalancerNotFound", "TargetGroupNotFound")
 
 
+class LogsErrors(JwtPizzaErrors):
+    MISSING = ("ResourceNotFoundException",)
+
+
 class S3Errors(JwtPizzaErrors):
     MISSING = ("NoSuchBucket", "NoSuchKey", "404")
 

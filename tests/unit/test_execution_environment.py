@@ -22,7 +22,7 @@ def lock() -> dict[str, str]:
 def test_every_pin_of_the_execution_environment_is_the_locked_one():
     ee = yaml.safe_load((ROOT / "execution-environment.yml").read_text())
     deps = ee["dependencies"]
-    wanted = list(deps["python"]) + [deps["ansible_core"]["package_pip"]]
+    wanted = [*deps["python"], deps["ansible_core"]["package_pip"]]
     locked = lock()
     for requirement in wanted:
         name, _sep, version = requirement.partition("==")

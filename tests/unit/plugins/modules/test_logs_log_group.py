@@ -1,0 +1,69 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: (c) 2026, jwtpizza.cloud developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Unit tests of jwtpizza.cloud.logs_log_group against moto's in-process CloudWatch Logs."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+
+from ansible_collections.jwtpizza.cloud.plugins.modules import logs_log_group
+
+pytestmark = pytest.mark.usefixtures("moto_aws")
+
+NAME = "/ecs/jwt-pizza-dev-service"
+WRITES = ("CreateLogGroup", "PutRetentionPolicy", "TagLogGroup", "UntagLogGroup", "DeleteLogGroup")
+
+
+def writes(api_calls):
+    return [name for name, _params in api_calls if name in WRITES]
+
+
+def group():
+    return next(iter(boto3.client("logs").describe_log_groups(logGroupNamePrefix=NAME)["logGroups"]), None)
+
+
+def run(run_module, check_mode=False, **args):
+    result, failed = run_module(logs_log_group, {"name": NAME, **args}, check_mode=check_mode, diff=True)
+    assert not failed, result
+    return result
+
+
+def test_create_then_nothing_to_do(run_module, api_calls):
+    first = run(run_module, retention=30, tags={"Project": "jwt-pizza"})
+    assert first["changed"] and first["log_group"]["retention"] == 30 and first["log_group"]["tags"] == {"Project": "jwt-pizza"}
+    api_calls.clear()
+    again = run(run_module, retention=30, tags={"Project": "jwt-pizza"})
+    assert again["changed"] is False and writes(api_calls) == []
+
+
+def test_check_mode_writes_nothing_and_shows_the_new_retention(run_module, api_calls):
+    run(run_module, retention=30)
+    api_calls.clear()
+    planned = run(run_module, check_mode=True, retention=14)
+    assert planned["changed"] is True and writes(api_calls) == []
+    assert planned["diff"]["before"]["retention"] == 30 and planned["diff"]["after"]["retention"] == 14
+    assert group()["retentionInDays"] == 30
+
+
+def test_a_changed_retention_and_tags_are_applied(run_module):
+    run(run_module, retention=30, tags={"Project": "jwt-pizza", "Old": "x"})
+    changed = run(run_module, retention=14, tags={"Project": "jwt-pizza"})
+    assert changed["changed"] and group()["retentionInDays"] == 14
+    assert boto3.client("logs").list_tags_log_group(logGroupName=NAME)["tags"] == {"Project": "jwt-pizza"}
+
+
+def test_absent_deletes_and_a_second_absent_changes_nothing(run_module, api_calls):
+    run(run_module, retention=30)
+    assert run(run_module, state="absent")["changed"] is True and group() is None
+    api_calls.clear()
+    assert run(run_module, state="absent")["changed"] is False and writes(api_calls) == []
+
+
+def test_a_retention_logs_does_not_accept_fails_before_any_call(run_module, api_calls):
+    result, failed = run_module(logs_log_group, {"name": NAME, "retention": 31})
+    assert failed and result["msg"].startswith("retention must be one of 1, 3, 5")
+    assert writes(api_calls) == []
