@@ -5,48 +5,26 @@ from __future__ import annotations
 
 import hashlib
 import json
-import socket
 import time
 import urllib.request
 
 import boto3
 import pytest
 
-import emulator_patches
 
 from ansible_collections.jwtpizza.cloud.plugins.modules import ecs_rollout
 
 from conftest import ROLLOUT
 
-PORTS = range(5600, 5610)  # the ports this file may use
 CLUSTER, NAME, REPO = "pizza", "pizza-service", "pizza"
 URI = f"123456789012.dkr.ecr.us-east-1.amazonaws.com/{REPO}"
 TAG = "jwtpizza.cloud:previous-task-definition"
 
 
-def free_port():
-    for port in PORTS:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        return port
-    pytest.skip("no free port in 5600-5609")
-
-
-@pytest.fixture(scope="module")
-def server():
-    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
-
-    port = free_port()
-    with emulator_patches.patched():
-        threaded = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-        threaded.start()
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            threaded.stop()
+@pytest.fixture
+def server(emulator_server):
+    """The patched emulator of tests/unit/tools/conftest.py."""
+    return emulator_server
 
 
 @pytest.fixture
