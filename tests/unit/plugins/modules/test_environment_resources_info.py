@@ -42,6 +42,7 @@ def test_finds_tagged_and_untaggable_resources_of_the_environment_only(run_modul
     ecr.create_repository(repositoryName="jwt-pizza-dev-service")
     ecr.create_repository(repositoryName="jwt-pizza-dev2-service")  # another environment whose name starts alike
     boto3.client("iam").create_role(RoleName="jwt-pizza-dev-ecs-execution", AssumeRolePolicyDocument=TRUST)
+    boto3.client("iam").create_role(RoleName="jwt-pizza-dev2-ecs-execution", AssumeRolePolicyDocument=TRUST)
     result = sweep(run_module)
     assert result["resources"]["ecr repositories"] == ["jwt-pizza-dev-service"]
     assert result["resources"]["iam roles"] == ["jwt-pizza-dev-ecs-execution"]
@@ -83,3 +84,12 @@ def test_only_the_records_of_the_hosts_and_a_zone_this_collection_created(run_mo
     route53.change_tags_for_resource(ResourceType="hostedzone", ResourceId=zone.split("/")[-1],
                                      AddTags=[{"Key": k, "Value": v} for k, v in TAGS.items()])
     assert sweep(run_module)["resources"]["route53 zones"] == [f"example.com. ({zone.split('/')[-1]})"]
+
+
+def test_certificates_of_the_environment_only(run_module):
+    acm = boto3.client("acm")
+    tags = [{"Key": k, "Value": v} for k, v in TAGS.items()]
+    ours = acm.request_certificate(DomainName="pizza.example.com", ValidationMethod="DNS", Tags=tags)["CertificateArn"]
+    acm.request_certificate(DomainName="pizza.example.org", ValidationMethod="DNS", Tags=tags)  # another domain
+    acm.request_certificate(DomainName="pizza-service.example.com", ValidationMethod="DNS")  # not tagged as ours
+    assert sweep(run_module)["resources"]["acm certificates (us-east-1)"] == [ours]
