@@ -37,11 +37,12 @@ EXPECTED_ACTIONS = {
     "ecs:DescribeServices", "ecs:UpdateService", "ecs:TagResource", "ecs:DescribeTaskDefinition",
     "ecs:RegisterTaskDefinition", "ecs:ListTasks", "ecs:DescribeTasks", "iam:PassRole",
     "application-autoscaling:RegisterScalableTarget", "application-autoscaling:DescribeScalableTargets",
+    "application-autoscaling:DescribeScalingPolicies",
 }
 # Actions that AWS authorises only on "*" (Service Authorization Reference: no resource types).
 WILDCARD_ONLY = {
     "cloudfront:ListDistributions", "ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition", "ecs:ListTasks",
-    "application-autoscaling:DescribeScalableTargets",
+    "application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies",
 }
 
 PLAYBOOK = """
