@@ -254,6 +254,7 @@ def test_the_ci_role_grants_exactly_what_the_deploys_called():
     assert called - granted == set(), f"called but not granted: {sorted(called - granted)}"
     # What the policy grants but these runs did not call must be something a deploy can need on another path (the
     # first deploy's autoscaling minimum ran in converge, which is not recorded).
-    assert granted - called <= {"application-autoscaling:RegisterScalableTarget", "ecr:BatchGetImage", "s3:DeleteObject", "s3:PutObjectTagging", "s3:GetObjectTagging", "cloudfront:GetInvalidation",
+    assert granted - called <= {"application-autoscaling:RegisterScalableTarget", "ecr:BatchGetImage",
+                                "s3:DeleteObject", "s3:PutObjectTagging", "s3:GetObjectTagging", "cloudfront:GetInvalidation",
                                 "iam:PassRole", "ecs:ListTasks", "ecs:DescribeTasks", "ecr:InitiateLayerUpload",
                                 "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecs:TagResource"}, sorted(granted - called)
