@@ -126,12 +126,10 @@ class Sweep:
 
     def _zone_is_ours(self, route53, zone_id):
         answer = route53.list_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id.split("/")[-1])
-        tags = {t["Key"]: t.get("Value") for t in answer.get("ResourceTagSet", {}).get("Tags", [])}
-        return all(tags.get(k) == v for k, v in self.tags.items())
+        return self._tagged(answer.get("ResourceTagSet", {}).get("Tags", []))
 
     def _certificate_is_ours(self, acm, arn):
-        tags = {t["Key"]: t.get("Value") for t in acm.list_tags_for_certificate(CertificateArn=arn).get("Tags", [])}
-        return all(tags.get(k) == v for k, v in self.tags.items())
+        return self._tagged(acm.list_tags_for_certificate(CertificateArn=arn).get("Tags", []))
 
     def run(self):
         """{"resources": {kind: [names]}, "tombstones": [ARNs], "count": N} (a resource found both by its tags and by
