@@ -57,7 +57,7 @@ class CallbackModule(DefaultCallback):
         self._start = time.monotonic()
         self._task_start = {}
         self._tasks = []
-        self._phase = None
+        self._phase = {}
         self._phases = []
         self._playbook = "playbook"
         self._environment = "default"
@@ -73,21 +73,40 @@ class CallbackModule(DefaultCallback):
     def _line(self, text):
         self._display.display(f"{time.monotonic() - self._start:6.1f}s  {text}")
 
-    def _enter_phase(self, name):
-        if name and name != self._phase:
-            now = time.monotonic()
-            if self._phases:
-                self._phases[-1]["seconds"] = round(now - self._phases[-1]["started"], 2)
-            self._phases.append({"name": name, "started": now})
-            self._phase = name
-            self._line(f"> {name}")
+    @staticmethod
+    def _stack(host):
+        """The stack a host builds: site.yml gives each stack a host named ``<prefix>-<stack>``; localhost has none."""
+        name = host.get_name() if host is not None else "localhost"
+        return "" if name in ("localhost", "127.0.0.1") else name.rsplit("-", 1)[-1]
+
+    def _enter_phase(self, host, role):
+        """One phase per role and host: the frontend and the backend build side by side on hosts of their own."""
+        stack = self._stack(host)
+        name = f"{stack}: {role}" if stack else role
+        if name == self._phase.get(stack):
+            return
+        now = time.monotonic()
+        self._phases.append({"name": name, "stack": stack, "role": role, "started": now, "ended": now})
+        self._phase[stack] = name
+        self._line(f"> {name}")
+
+    def _where(self, result):
+        stack = self._stack(result._host)
+        return f"{stack}: " if stack else ""
 
     def _finish(self, result, status):
         task = result._task
-        started = self._task_start.pop(task._uuid, time.monotonic())
+        started = self._task_start.pop((task._uuid, result._host.get_name()), time.monotonic())
+        # A phase lasts from its first task's start to its last task's end, on the host of its stack.
+        for phase in reversed(self._phases):
+            if phase["stack"] == self._stack(result._host):
+                if phase["role"] == self._role(task).split(".")[-1]:
+                    phase["ended"] = time.monotonic()
+                break
         self._tasks.append({
             "task": task.get_name(),
             "role": self._role(task),
+            "host": result._host.get_name(),
             "status": status,
             "seconds": round(time.monotonic() - started, 2),
         })
@@ -98,6 +117,7 @@ class CallbackModule(DefaultCallback):
         super().v2_playbook_on_start(playbook)
 
     def v2_playbook_on_play_start(self, play):
+        self._phase = {}
         manager = play.get_variable_manager()
         hosts = manager._inventory.get_hosts(play.hosts) if manager else []
         if hosts:
@@ -110,13 +130,15 @@ class CallbackModule(DefaultCallback):
         return None
 
     def v2_playbook_on_task_start(self, task, is_conditional):
-        self._task_start[task._uuid] = time.monotonic()
         if self._verbose():
             return super().v2_playbook_on_task_start(task, is_conditional)
-        role = self._role(task)
-        if role and role.split(".")[-1] not in ("jwtpizza", "frontend", "backend"):
-            self._enter_phase(role.split(".")[-1])
         return None
+
+    def v2_runner_on_start(self, host, task):
+        self._task_start[(task._uuid, host.get_name())] = time.monotonic()
+        role = self._role(task)
+        if not self._verbose() and role and role.split(".")[-1] not in ("jwtpizza", "frontend", "backend"):
+            self._enter_phase(host, role.split(".")[-1])
 
     def v2_playbook_on_handler_task_start(self, task):
         self.v2_playbook_on_task_start(task, False)
@@ -126,7 +148,7 @@ class CallbackModule(DefaultCallback):
         if self._verbose():
             return super().v2_runner_on_ok(result)
         if result._result.get("changed"):
-            self._line(f"  changed: {result._task.get_name()}")
+            self._line(f"  changed: {self._where(result)}{result._task.get_name()}")
         elif result._task.action in ("debug", "ansible.builtin.debug") and "msg" in result._result:
             self._line(f"  {result._result['msg']}")
         return None
@@ -151,7 +173,7 @@ class CallbackModule(DefaultCallback):
         if self._verbose():
             return super().v2_runner_item_on_ok(result)
         if result._result.get("changed"):
-            self._line(f"  changed: {result._task.get_name()} ({self._get_item_label(result._result)})")
+            self._line(f"  changed: {self._where(result)}{result._task.get_name()} ({self._get_item_label(result._result)})")
         return None
 
     def v2_runner_item_on_skipped(self, result):
@@ -166,8 +188,8 @@ class CallbackModule(DefaultCallback):
 
     def v2_playbook_on_stats(self, stats):
         now = time.monotonic()
-        if self._phases:
-            self._phases[-1]["seconds"] = round(now - self._phases[-1]["started"], 2)
+        for phase in self._phases:
+            phase["seconds"] = round(phase["ended"] - phase["started"], 2)
         total = round(now - self._start, 2)
         if not self._verbose():
             slowest = sorted(self._tasks, key=lambda t: -t["seconds"])[: self.get_option("slowest")]
