@@ -262,7 +262,7 @@ class Workspace:
         self.root = Path(base)
         self.tree = self.root / "ansible_collections" / "jwtpizza" / "cloud"
         self.tree.mkdir(parents=True)
-        for part in ("plugins", "tests", "meta"):
+        for part in ("plugins", "tests", "meta", "tools"):
             shutil.copytree(ROOT / part, self.tree / part, ignore=shutil.ignore_patterns("__pycache__", "output"))
         (self.tree / "pytest.ini").write_text(
             f"[pytest]\npythonpath = {self.root}\ntestpaths = tests/unit\naddopts = -p no:cacheprovider\n", encoding="utf-8"
@@ -292,7 +292,7 @@ def check_baseline(workspace, files):
     command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:randomly", *tests]
     done = subprocess.run(command, cwd=workspace.tree, capture_output=True, check=False)
     if done.returncode != 0:
-        sys.stdout.write(done.stdout.decode(errors="replace")[-2000:])
+        sys.stdout.write((done.stdout + done.stderr).decode(errors="replace")[-2000:])
         raise SystemExit("the unit tests fail without any mutant: fix them first")
 
 
