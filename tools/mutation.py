@@ -64,7 +64,7 @@ TESTS = {
     "plugins/module_utils/_cloudfront.py": [f"{UNIT}/modules/test_cloudfront_origin_access_control.py",
                                             f"{UNIT}/modules/test_cloudfront_site_distribution.py"],
     "plugins/module_utils/_ecs.py": [f"{UNIT}/module_utils/test_ecs.py", f"{UNIT}/modules/test_ecs_fargate_service.py",
-                                     f"{UNIT}/modules/test_ecs_cluster.py"],
+                                     f"{UNIT}/modules/test_ecs_rollout.py", f"{UNIT}/modules/test_ecs_cluster.py"],
     "plugins/module_utils/_ec2_network.py": [f"{UNIT}/modules/test_ec2_public_network.py"],
     "plugins/modules/route53_alias.py": [f"{UNIT}/modules/test_route53.py"],
     "plugins/modules/route53_hosted_zone.py": [f"{UNIT}/modules/test_route53.py"],
@@ -76,9 +76,21 @@ SEEDED_FILES = sorted(
 RUN_TIMEOUT = 600
 
 
+def _default_tests(path):
+    """A module's own test file; for a module_utils file, its own test file (when there is one) and those of the
+    modules that import it."""
+    stem = Path(path).stem
+    if not path.startswith("plugins/module_utils/"):
+        return [f"{UNIT}/modules/test_{stem}.py"]
+    own = [f"{UNIT}/module_utils/test_{stem.lstrip('_')}.py"]
+    users = [f"{UNIT}/modules/test_{module.stem}.py" for module in sorted((ROOT / "plugins/modules").glob("*.py"))
+             if f"module_utils.{stem} import" in module.read_text(encoding="utf-8")]
+    return [test for test in own + users if (ROOT / test).is_file()]
+
+
 def tests_for(path):
     """The tests of a file; a module's also include test_documentation.py (its argument_spec against its docs)."""
-    tests = TESTS.get(path) or [f"{UNIT}/modules/test_{Path(path).stem}.py"]
+    tests = TESTS.get(path) or _default_tests(path)
     if path.startswith("plugins/modules/"):
         tests = [f"{UNIT}/modules/test_documentation.py", *tests]
     return tests
