@@ -228,6 +228,32 @@ class TestAlias:
         again, _failed = run_module(route53_alias, {"zone_id": zone_id, "name": "pizza.example.com", "state": "absent"})
         assert not again["changed"]
 
+    def test_an_aaaa_alias_no_longer_wanted_is_deleted_with_the_a_upsert(self, run_module, api_calls):
+        """An AAAA alias to an IPv4-only load balancer answers nothing: asking for A only removes it."""
+        zone_id = make_zone()
+        alb = {"name": "pizza.example.com", "target_dns_name": "jwt-pizza-dev-alb-1.us-west-2.elb.amazonaws.com",
+               "target_hosted_zone_id": "Z1H1FL5HABSF5"}
+        run_module(route53_alias, dict(alb, zone_id=zone_id))
+        assert set(alias_records(zone_id)) == {"A", "AAAA"}
+        api_calls.clear()
+        result, failed = run_module(route53_alias, dict(alb, zone_id=zone_id, record_types=["A"]), diff=True)
+        assert not failed and result["changed"]
+        assert set(alias_records(zone_id)) == {"A"}
+        assert writes(api_calls) == ["ChangeResourceRecordSets"]
+        assert [r["type"] for r in result["records"]] == ["A"]
+        again, _failed = run_module(route53_alias, dict(alb, zone_id=zone_id, record_types=["A"]))
+        assert not again["changed"]
+
+    def test_a_plain_record_of_the_other_type_is_not_ours(self, run_module):
+        zone_id = make_zone()
+        boto3.client("route53").change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [{
+            "Action": "CREATE", "ResourceRecordSet": {"Name": "pizza.example.com.", "Type": "AAAA", "TTL": 60,
+                                                      "ResourceRecords": [{"Value": "2001:db8::1"}]}}]})
+        result, _failed = run_module(route53_alias, dict(ALIAS, zone_id=zone_id, record_types=["A"]))
+        assert result["changed"] and set(alias_records(zone_id)) == {"A", "AAAA"}
+        again, _failed = run_module(route53_alias, dict(ALIAS, zone_id=zone_id, record_types=["A"]))
+        assert not again["changed"]
+
     def test_absent_with_no_zone_is_a_no_op(self, run_module):
         result, failed = run_module(route53_alias, {"zone_id": "", "name": "pizza.example.com", "state": "absent"})
         assert not failed and not result["changed"]
