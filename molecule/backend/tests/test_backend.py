@@ -85,6 +85,13 @@ class TestIamAndRepository:
         attached = iam.list_attached_role_policies(RoleName=f"{prefix()}-ecs-execution")["AttachedPolicies"]
         assert "AmazonECSTaskExecutionRolePolicy" in [p["PolicyName"] for p in attached]
 
+    def test_only_this_accounts_tasks_assume_the_execution_role(self):
+        account = client("sts").get_caller_identity()["Account"]
+        trust = client("iam").get_role(RoleName=f"{prefix()}-ecs-execution")["Role"]["AssumeRolePolicyDocument"]
+        [statement] = trust["Statement"]
+        assert statement["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
+        assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": account}}
+
     def test_repository_scans_and_expires(self):
         ecr = client("ecr")
         repo = ecr.describe_repositories(repositoryNames=[f"{prefix()}-service"])["repositories"][0]
