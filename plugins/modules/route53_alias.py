@@ -12,6 +12,8 @@ description:
   - Points one DNS name at an AWS target (CloudFront distribution, load balancer) with C(A) and C(AAAA)
     alias records, in a single change batch.
   - Reads the zone's records for the name once and writes only what differs, so a re-run makes no write.
+  - With I(state=present), an alias record of the name whose type is not in I(record_types) is deleted in the same
+    batch (an C(AAAA) alias to a load balancer that is IPv4-only answers nothing).
   - With I(state=absent) the records are deleted with the values read from the zone, so the caller need not
     know the alias target; a missing zone or missing records are not an error.
 author:
@@ -115,6 +117,7 @@ from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import nor
 
 
 CHANGE_COMMENT = "jwtpizza.cloud route53_alias"
+RECORD_TYPES = ("A", "AAAA")
 
 
 def fqdn(name):
@@ -153,13 +156,13 @@ class AliasRecords:
         self.types = params["record_types"]
         self.zone_id = (params["zone_id"] or "").split("/")[-1]
 
-    def current(self, zone_id):
+    def current(self, zone_id, types=None):
+        """The name's records of ``types`` (default: record_types) by type, or None when the zone does not exist."""
         records = list_record_sets(self.client, zone_id, self.name)
         if records is None:
             return None
-        return {
-            r["Type"]: normalise(r) for r in records if fqdn(r["Name"]) == self.name and r["Type"] in self.types
-        }
+        types = types or self.types
+        return {r["Type"]: normalise(r) for r in records if fqdn(r["Name"]) == self.name and r["Type"] in types}
 
     def desired(self):
         params = self.module.params
@@ -191,16 +194,20 @@ class AliasRecords:
         # In check mode the target may be a distribution or load balancer the same run would create.
         unknown_target = self.module.require_unless_check_mode("target_dns_name", "target_hosted_zone_id")
         zone_id = self.zone_id
-        before = self.current(zone_id) if zone_id else None
+        before = self.current(zone_id, RECORD_TYPES) if zone_id else None
         if before is None:
             if not (self.module.check_mode and not zone_id):
                 raise JwtPizzaAWSError(message=f"Hosted zone {zone_id or '(empty zone_id)'} not found")
             before = {}  # check mode: the zone itself is still to be created
+        # Managed here: the wanted types, and alias records of the other type (a non-alias record of it is not ours).
+        before = {t: r for t, r in before.items() if t in self.types or "AliasTarget" in r}
         if unknown_target:
             unknown = {t: {"Name": self.name, "Type": t, "AliasTarget": "(known once the target exists)"} for t in self.types}
             return self.result(zone_id, True, before, unknown)
         desired = self.desired()
         changes = [{"Action": "UPSERT", "ResourceRecordSet": r} for t, r in desired.items() if before.get(t) != r]
+        # An alias of a type no longer wanted (AAAA to a load balancer that is now IPv4-only) answers nothing: it goes.
+        changes += [{"Action": "DELETE", "ResourceRecordSet": r} for t, r in before.items() if t not in self.types]
         if changes and not self.module.check_mode:
             change_record_sets(self.client, zone_id, changes, CHANGE_COMMENT)
         return self.result(zone_id, bool(changes), before, desired if changes else before)

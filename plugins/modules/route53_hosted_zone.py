@@ -25,6 +25,14 @@ options:
     description: The domain, for example C(example.com).
     type: str
     required: true
+  zone_id:
+    description:
+      - ID of the public zone of I(name) to use when Route 53 holds several public zones of that name (it allows
+        that; only the one the registrar delegates to answers). Without it, more than one public zone of I(name) is
+        an error listing their IDs. Private zones of the same name never count.
+      - A zone ID that is not one of the public zones of I(name) is an error; when Route 53 has no public zone of
+        I(name), the zone is missing (see I(fail_if_missing)), and with I(state=present) an error (never created).
+    type: str
   state:
     description: C(present) finds (or creates) the zone, C(absent) deletes it; see the description.
     type: str
@@ -102,8 +110,12 @@ from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import get
 
 
 @Route53Errors.call("list hosted zones by name")
-def list_zones_by_name(client, name):
-    return client.list_hosted_zones_by_name(DNSName=name, MaxItems="10")["HostedZones"]
+def list_zones_by_name(client, name, zone_id=None):
+    """One page of ListHostedZonesByName from ``name`` (and ``zone_id``, to continue after a page)."""
+    params = {"DNSName": name, "MaxItems": "100"}
+    if zone_id:
+        params["HostedZoneId"] = zone_id
+    return client.list_hosted_zones_by_name(**params)
 
 
 @Route53Errors.call("create hosted zone")
@@ -137,15 +149,51 @@ def delete_zone(client, zone_id):
 REFERENCE_PREFIX = "jwtpizza.cloud/"
 
 
-def find_zone(client, name):
-    """Return (zone_id, name_servers, caller_reference) of the public zone of name, or (None, [], "")."""
+def public_zones_named(client, name):
+    """The public zones (ListHostedZonesByName entries) whose name is exactly ``name`` (with its trailing dot).
+
+    Route 53 lists zones in name order, so the ones named ``name`` come first and together; the listing goes on
+    while a page ends inside them.
+    """
+    found, page = [], list_zones_by_name(client, name)
+    while True:
+        zones = page.get("HostedZones", [])
+        found += [z for z in zones if z["Name"].lower() == name and not z.get("Config", {}).get("PrivateZone")]
+        if not (page.get("IsTruncated") and zones and zones[-1]["Name"].lower() == name):
+            return found
+        page = list_zones_by_name(client, page["NextDNSName"], page["NextHostedZoneId"])
+
+
+def find_zone(client, name, zone_id=None):
+    """Return (zone_id, name_servers, caller_reference) of the public zone of name, or (None, [], "").
+
+    Route 53 allows several public zones of one name; only one of them is delegated.  More than one is an error
+    listing their IDs, unless ``zone_id`` names one of them.
+    """
     wanted = name.rstrip(".").lower() + "."
-    for zone in list_zones_by_name(client, wanted):
-        if zone["Name"].lower() == wanted and not zone.get("Config", {}).get("PrivateZone"):
-            zone_id = zone["Id"].split("/")[-1]
-            details = get_hosted_zone(client, zone_id) or {}
-            return zone_id, details.get("DelegationSet", {}).get("NameServers", []), zone.get("CallerReference", "")
-    return None, [], ""
+    zones = public_zones_named(client, wanted)
+    ids = [z["Id"].split("/")[-1] for z in zones]
+    if zone_id and zones:
+        if zone_id not in ids:
+            raise JwtPizzaAWSError(
+                message=(
+                    f"zone_id (jwtpizza_hosted_zone_id) {zone_id} is not a public hosted zone of {name}; "
+                    f"the public zones of {name} are: {', '.join(ids) or 'none'}"
+                )
+            )
+        zones = [zones[ids.index(zone_id)]]
+    elif len(zones) > 1:
+        raise JwtPizzaAWSError(
+            message=(
+                f"{len(zones)} public Route 53 hosted zones are named {name} ({', '.join(ids)}): only the one the "
+                f"registrar delegates to answers; set zone_id (jwtpizza_hosted_zone_id) to its ID, or delete the others"
+            )
+        )
+    if not zones:
+        return None, [], ""
+    zone_id = zones[0]["Id"].split("/")[-1]
+    details = get_hosted_zone(client, zone_id) or {}
+    return zone_id, details.get("DelegationSet", {}).get("NameServers", []), zones[0].get("CallerReference", "")
 
 
 class HostedZone:
@@ -154,6 +202,7 @@ class HostedZone:
         self.client = module.client("route53")
         self.name = module.params["name"].rstrip(".").lower()
         self.tags = module.params["tags"]
+        self.zone_id = (module.params["zone_id"] or "").split("/")[-1] or None
 
     def result(self, zone_id, name_servers, changed=False, created=False, before=None, after=None):
         diff = DiffTracker.of(before, after)
@@ -171,7 +220,7 @@ class HostedZone:
         return {k: v for k, v in self.tags.items() if tags.get(k) != v}
 
     def ensure_present(self):
-        zone_id, name_servers, reference = find_zone(self.client, self.name)
+        zone_id, name_servers, reference = find_zone(self.client, self.name, self.zone_id)
         if zone_id:
             # A zone we created is kept tagged (a run killed after the create left it untagged).
             missing = self.tag_drift(zone_id) if self.module.params["create"] and reference.startswith(REFERENCE_PREFIX) else {}
@@ -187,6 +236,13 @@ class HostedZone:
                     f"to its name servers), or set create (jwtpizza_create_zone) to true"
                 )
             )
+        if self.zone_id:
+            raise JwtPizzaAWSError(
+                message=(
+                    f"zone_id (jwtpizza_hosted_zone_id) {self.zone_id} names a zone that does not exist: Route 53 has no "
+                    f"public zone of {self.name}; unset it to create one"
+                )
+            )
         after = {"name": self.name, "tags": self.tags}
         if self.module.check_mode:
             return self.result("", [], changed=True, created=True, after=after)
@@ -198,7 +254,7 @@ class HostedZone:
         except JwtPizzaAWSError as exc:
             if error_code(exc) != "HostedZoneAlreadyExists":
                 raise
-            zone_id, name_servers, reference = find_zone(self.client, self.name)
+            zone_id, name_servers, reference = find_zone(self.client, self.name, self.zone_id)
             if not zone_id:
                 raise
             response = {"HostedZone": {"Id": zone_id}, "DelegationSet": {"NameServers": name_servers}}
@@ -209,7 +265,7 @@ class HostedZone:
         return self.result(zone_id, name_servers, changed=True, created=True, after=after)
 
     def ensure_absent(self):
-        zone_id, name_servers, reference = find_zone(self.client, self.name)
+        zone_id, name_servers, reference = find_zone(self.client, self.name, self.zone_id)
         if not zone_id:
             return self.result("", [])
         tags = boto3_tag_list_to_ansible_dict(zone_tags(self.client, zone_id))
@@ -235,6 +291,7 @@ def main():
     module = JwtPizzaModule(
         argument_spec=dict(
             name=dict(type="str", required=True),
+            zone_id=dict(type="str"),
             **state_option(),
             fail_if_missing=dict(type="bool", default=True),
             create=dict(type="bool", default=False),

@@ -85,6 +85,13 @@ class TestIamAndRepository:
         attached = iam.list_attached_role_policies(RoleName=f"{prefix()}-ecs-execution")["AttachedPolicies"]
         assert "AmazonECSTaskExecutionRolePolicy" in [p["PolicyName"] for p in attached]
 
+    def test_only_this_accounts_tasks_assume_the_execution_role(self):
+        account = client("sts").get_caller_identity()["Account"]
+        trust = client("iam").get_role(RoleName=f"{prefix()}-ecs-execution")["Role"]["AssumeRolePolicyDocument"]
+        [statement] = trust["Statement"]
+        assert statement["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
+        assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": account}}
+
     def test_repository_scans_and_expires(self):
         ecr = client("ecr")
         repo = ecr.describe_repositories(repositoryNames=[f"{prefix()}-service"])["repositories"][0]
@@ -185,11 +192,13 @@ class TestService:
 
 
 class TestRecords:
-    @pytest.mark.parametrize("record_type", ["A", "AAAA"])
-    def test_alias_to_the_load_balancer(self, load_balancer, record_type):
-        record = records(env()["backend_host"])[record_type]
-        assert record["AliasTarget"]["DNSName"].rstrip(".").lower() == load_balancer["lb"]["DNSName"].lower()
-        assert record["AliasTarget"]["HostedZoneId"] == load_balancer["lb"]["CanonicalHostedZoneId"]
+    def test_alias_to_the_ipv4_load_balancer_is_a_only(self, load_balancer):
+        # An AAAA alias to an IPv4-only load balancer answers nothing: only a dual-stack one gets AAAA.
+        assert load_balancer["lb"]["IpAddressType"] == "ipv4"
+        found = records(env()["backend_host"])
+        assert set(found) == {"A"}
+        assert found["A"]["AliasTarget"]["DNSName"].rstrip(".").lower() == load_balancer["lb"]["DNSName"].lower()
+        assert found["A"]["AliasTarget"]["HostedZoneId"] == load_balancer["lb"]["CanonicalHostedZoneId"]
 
 
 @pytest.mark.parametrize(("variable", "extra_vars"), [

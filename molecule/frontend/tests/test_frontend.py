@@ -59,14 +59,19 @@ class TestBucket:
 
     def test_only_this_distribution_reads_objects(self, bucket, distribution):
         policy = json.loads(client("s3").get_bucket_policy(Bucket=bucket)["Policy"])
-        assert len(policy["Statement"]) == 1
+        assert [s["Effect"] for s in policy["Statement"]] == ["Allow", "Deny"]
         statement = policy["Statement"][0]
-        assert statement["Effect"] == "Allow"
         assert statement["Principal"] == {"Service": "cloudfront.amazonaws.com"}
         assert statement["Action"] == "s3:GetObject"
         assert statement["Resource"] == f"arn:aws:s3:::{bucket}/*"
         assert statement["Condition"]["StringEquals"]["AWS:SourceArn"] in (
             distribution["summary"]["ARN"], [distribution["summary"]["ARN"]])
+
+    def test_requests_without_tls_are_denied(self, bucket):
+        deny = json.loads(client("s3").get_bucket_policy(Bucket=bucket)["Policy"])["Statement"][1]
+        assert deny["Principal"] == "*" and deny["Action"] == "s3:*"
+        assert sorted(deny["Resource"]) == [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]
+        assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
 
 
 class TestCertificate:

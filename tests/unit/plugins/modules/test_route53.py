@@ -109,6 +109,80 @@ class TestHostedZone:
         assert gone["changed"] and client.list_hosted_zones()["HostedZones"] == []
 
 
+def make_private_zone(name="example.com"):
+    vpc_id = boto3.client("ec2").create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    return boto3.client("route53").create_hosted_zone(
+        Name=name, CallerReference=f"private-{name}", HostedZoneConfig={"PrivateZone": True},
+        VPC={"VPCRegion": "us-east-1", "VPCId": vpc_id},
+    )["HostedZone"]["Id"].split("/")[-1]
+
+
+class TestAmbiguousZone:
+    """Route 53 allows several public zones of one name; only the delegated one answers."""
+
+    def test_two_public_zones_of_the_name_fail_listing_both_ids(self, run_module, api_calls):
+        first = make_zone()
+        second = boto3.client("route53").create_hosted_zone(Name="example.com", CallerReference="again")["HostedZone"][
+            "Id"].split("/")[-1]
+        api_calls.clear()
+        for args in ({"name": "example.com"}, {"name": "example.com", "create": True}, {"name": "example.com", "state": "absent"}):
+            result, failed = run_module(route53_hosted_zone, args)
+            assert failed, args
+            assert first in result["msg"] and second in result["msg"] and "jwtpizza_hosted_zone_id" in result["msg"]
+        assert writes(api_calls) == []
+
+    def test_zone_id_picks_one_of_them(self, run_module):
+        make_zone()
+        second = boto3.client("route53").create_hosted_zone(Name="example.com", CallerReference="again")["HostedZone"][
+            "Id"].split("/")[-1]
+        result, failed = run_module(route53_hosted_zone, {"name": "example.com", "zone_id": f"/hostedzone/{second}"})
+        assert not failed and result["zone_id"] == second and result["name_servers"]
+
+    def test_zone_id_of_another_domain_fails_naming_the_variable(self, run_module):
+        zone_id = make_zone()
+        other = make_zone("example.org")
+        result, failed = run_module(route53_hosted_zone, {"name": "example.com", "zone_id": other})
+        assert failed and "jwtpizza_hosted_zone_id" in result["msg"] and other in result["msg"] and zone_id in result["msg"]
+
+    def test_zone_id_of_a_missing_zone_is_never_created(self, run_module, api_calls):
+        result, failed = run_module(route53_hosted_zone, {"name": "example.com", "zone_id": "Z0NOPE", "create": True})
+        assert failed and "Z0NOPE" in result["msg"]
+        assert writes(api_calls) == []
+        # Teardown's lookup of a zone already deleted is no error.
+        result, failed = run_module(route53_hosted_zone, {"name": "example.com", "zone_id": "Z0NOPE", "fail_if_missing": False})
+        assert not failed and result["zone_id"] == ""
+
+    def test_a_private_zone_of_the_same_name_does_not_count(self, run_module):
+        make_private_zone()
+        zone_id = make_zone()
+        result, failed = run_module(route53_hosted_zone, {"name": "example.com"})
+        assert not failed and result["zone_id"] == zone_id
+
+    def test_duplicates_split_across_pages_are_all_seen(self, run_module, stubbed_clients):
+        """ListHostedZonesByName pages by (name, id): a page may end between two zones of the same name."""
+        stub = stubbed_clients("route53")["route53"]
+
+        def zone(zone_id, name="example.com."):
+            return {"Id": f"/hostedzone/{zone_id}", "Name": name, "CallerReference": zone_id,
+                    "Config": {"PrivateZone": False}, "ResourceRecordSetCount": 2}
+
+        stub.add_response(
+            "list_hosted_zones_by_name",
+            {"HostedZones": [zone("ZONEONE")], "DNSName": "example.com.", "IsTruncated": True, "MaxItems": "100",
+             "NextDNSName": "example.com.", "NextHostedZoneId": "ZONETWO"},
+            {"DNSName": "example.com.", "MaxItems": "100"},
+        )
+        stub.add_response(
+            "list_hosted_zones_by_name",
+            {"HostedZones": [zone("ZONETWO"), zone("ZONEX", "example.net.")], "DNSName": "example.com.",
+             "HostedZoneId": "ZONETWO", "IsTruncated": False, "MaxItems": "100"},
+            {"DNSName": "example.com.", "HostedZoneId": "ZONETWO", "MaxItems": "100"},
+        )
+        result, failed = run_module(route53_hosted_zone, {"name": "example.com"})
+        assert failed and "ZONEONE" in result["msg"] and "ZONETWO" in result["msg"]
+        stub.assert_no_pending_responses()
+
+
 ALIAS = {"name": "pizza.example.com", "target_dns_name": "d1.cloudfront.net", "target_hosted_zone_id": "Z2FDTNDATAQYW2"}
 
 
@@ -152,6 +226,32 @@ class TestAlias:
         assert not failed and result["changed"]
         assert alias_records(zone_id) == {}
         again, _failed = run_module(route53_alias, {"zone_id": zone_id, "name": "pizza.example.com", "state": "absent"})
+        assert not again["changed"]
+
+    def test_an_aaaa_alias_no_longer_wanted_is_deleted_with_the_a_upsert(self, run_module, api_calls):
+        """An AAAA alias to an IPv4-only load balancer answers nothing: asking for A only removes it."""
+        zone_id = make_zone()
+        alb = {"name": "pizza.example.com", "target_dns_name": "jwt-pizza-dev-alb-1.us-west-2.elb.amazonaws.com",
+               "target_hosted_zone_id": "Z1H1FL5HABSF5"}
+        run_module(route53_alias, dict(alb, zone_id=zone_id))
+        assert set(alias_records(zone_id)) == {"A", "AAAA"}
+        api_calls.clear()
+        result, failed = run_module(route53_alias, dict(alb, zone_id=zone_id, record_types=["A"]), diff=True)
+        assert not failed and result["changed"]
+        assert set(alias_records(zone_id)) == {"A"}
+        assert writes(api_calls) == ["ChangeResourceRecordSets"]
+        assert [r["type"] for r in result["records"]] == ["A"]
+        again, _failed = run_module(route53_alias, dict(alb, zone_id=zone_id, record_types=["A"]))
+        assert not again["changed"]
+
+    def test_a_plain_record_of_the_other_type_is_not_ours(self, run_module):
+        zone_id = make_zone()
+        boto3.client("route53").change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [{
+            "Action": "CREATE", "ResourceRecordSet": {"Name": "pizza.example.com.", "Type": "AAAA", "TTL": 60,
+                                                      "ResourceRecords": [{"Value": "2001:db8::1"}]}}]})
+        result, _failed = run_module(route53_alias, dict(ALIAS, zone_id=zone_id, record_types=["A"]))
+        assert result["changed"] and set(alias_records(zone_id)) == {"A", "AAAA"}
+        again, _failed = run_module(route53_alias, dict(ALIAS, zone_id=zone_id, record_types=["A"]))
         assert not again["changed"]
 
     def test_absent_with_no_zone_is_a_no_op(self, run_module):
