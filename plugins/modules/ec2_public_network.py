@@ -26,8 +26,8 @@ notes:
   - I(ipv6=true) gives subnet I(n) (from 0) the I(n)th /64 of the VPC's /56 (waited for on AWS; moto allocates it at once).
     I(ipv6=false) removes the C(::/0) route, not IPv6 blocks.
   - I(state=absent) first waits (C(DescribeNetworkInterfaces) by C(vpc-id), every 15 seconds, up to I(wait_timeout)) until no
-    network interface is left in the VPC: those of a just deleted load balancer or of stopped Fargate tasks linger on AWS for
-    up to 15-20 minutes, and keep the gateway, subnets and VPC busy. A warning says how long it waited for which interfaces;
+    network interface is left in the VPC (those of a just deleted load balancer or of stopped Fargate tasks linger on AWS for
+    up to 15-20 minutes, and keep the gateway, subnets and VPC busy). A warning says how long it waited for which interfaces;
     after I(wait_timeout) the module fails naming the interfaces left. Then it deletes the non-main route tables, the
     gateways (attached, or an unattached C(<name>-igw)), all subnets and the VPC, retrying C(DependencyViolation) for
     I(wait_timeout) seconds, then failing naming the VPC and the error. A missing VPC is C(changed=false).

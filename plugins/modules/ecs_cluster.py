@@ -24,9 +24,9 @@ description:
     C(AWSServiceRoleForECS) (C(iam:CreateServiceLinkedRole) for C(ecs.amazonaws.com); IAM's answer that the name
     C(has been taken) means it exists). In an account that never used ECS, C(CreateCluster) with capacity providers
     otherwise fails with C(InvalidParameterException) C(Unable to assume the service linked role), and a role just
-    created takes a while to be usable: that error is retried for up to 120 seconds (also for
+    created takes a while to be usable, so that error is retried for up to 120 seconds (also for
     C(PutClusterCapacityProviders)). Without the IAM permission the module warns and relies on the retry.
-  - The service-linked role belongs to the account and is shared by every ECS cluster and service in it:
+  - The service-linked role belongs to the account and is shared by every ECS cluster and service in it, so
     I(state=absent) never deletes it.
 author:
   - jwtpizza.cloud developers (@jwtpizza)
