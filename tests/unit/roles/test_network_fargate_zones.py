@@ -98,13 +98,13 @@ def test_every_availability_zone_counts_where_fargate_runs_in_all(tmp_path):
 
 
 def test_a_listed_zone_where_fargate_does_not_run_fails_naming_the_variable(tmp_path):
-    run, _ = choose(tmp_path, "us-west-1", US_WEST_1, network_availability_zones=["us-west-1a", "us-west-1b"])
-    assert run.returncode != 0
+    run, subnets = choose(tmp_path, "us-west-1", US_WEST_1, network_availability_zones=["us-west-1a", "us-west-1b"])
+    assert run.returncode != 0 and subnets is None
     assert 'network_availability_zones lists ["us-west-1a"], where Fargate does not run' in run.stdout
 
 
 def test_fewer_than_two_zones_left_fails_naming_the_variable(tmp_path):
-    run, _ = choose(tmp_path, "us-west-1", US_WEST_1[:2])
-    assert run.returncode != 0
+    run, subnets = choose(tmp_path, "us-west-1", US_WEST_1[:2])
+    assert run.returncode != 0 and subnets is None
     assert "us-west-1 has fewer than two available zones where Fargate runs" in run.stdout
     assert "set network_availability_zones" in run.stdout
