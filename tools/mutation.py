@@ -66,6 +66,8 @@ TESTS = {
     "plugins/module_utils/_ecs.py": [f"{UNIT}/module_utils/test_ecs.py", f"{UNIT}/modules/test_ecs_fargate_service.py",
                                      f"{UNIT}/modules/test_ecs_rollout.py", f"{UNIT}/modules/test_ecs_cluster.py"],
     "plugins/module_utils/_ec2_network.py": [f"{UNIT}/modules/test_ec2_public_network.py"],
+    "plugins/module_utils/_ec2_enis.py": [f"{UNIT}/modules/test_ec2_public_network.py"],
+    "roles/network/tasks/fargate_zones.yml": ["tests/unit/roles/test_network_fargate_zones.py"],
     "plugins/modules/route53_alias.py": [f"{UNIT}/modules/test_route53.py"],
     "plugins/modules/route53_hosted_zone.py": [f"{UNIT}/modules/test_route53.py"],
 }
@@ -274,7 +276,7 @@ class Workspace:
         self.root = Path(base)
         self.tree = self.root / "ansible_collections" / "jwtpizza" / "cloud"
         self.tree.mkdir(parents=True)
-        for part in ("plugins", "tests", "meta", "tools", "extras"):
+        for part in ("plugins", "tests", "meta", "roles", "tools", "extras"):
             shutil.copytree(ROOT / part, self.tree / part, ignore=shutil.ignore_patterns("__pycache__", "output"))
         (self.tree / "pytest.ini").write_text(
             f"[pytest]\npythonpath = {self.root}\ntestpaths = tests/unit\naddopts = -p no:cacheprovider\n", encoding="utf-8"

@@ -25,9 +25,12 @@ notes:
     table, whose routes other than C(local), prefix lists and the default routes are removed.
   - I(ipv6=true) gives subnet I(n) (from 0) the I(n)th /64 of the VPC's /56 (waited for on AWS; moto allocates it at once).
     I(ipv6=false) removes the C(::/0) route, not IPv6 blocks.
-  - I(state=absent) deletes the non-main route tables, the gateways (attached, or an unattached C(<name>-igw)), all subnets,
-    the VPC; C(DependencyViolation) (ENIs of a just deleted load balancer or Fargate tasks linger on AWS) is retried for
-    I(wait_timeout) seconds, then the module fails naming the VPC and the error. A missing VPC is C(changed=false).
+  - I(state=absent) first waits (C(DescribeNetworkInterfaces) by C(vpc-id), every 15 seconds, up to I(wait_timeout)) until no
+    network interface is left in the VPC (those of a just deleted load balancer or of stopped Fargate tasks linger on AWS for
+    up to 15-20 minutes, and keep the gateway, subnets and VPC busy). A warning says how long it waited for which interfaces;
+    after I(wait_timeout) the module fails naming the interfaces left. Then it deletes the non-main route tables, the
+    gateways (attached, or an unattached C(<name>-igw)), all subnets and the VPC, retrying C(DependencyViolation) for
+    I(wait_timeout) seconds, then failing naming the VPC and the error. A missing VPC is C(changed=false).
 options:
   name:
     description: "Prefix of the C(Name) tags: C(<name>-vpc), C(<name>-public-<n>), C(<name>-igw), C(<name>-public)."
@@ -60,9 +63,12 @@ options:
     type: bool
     default: false
   wait_timeout:
-    description: Seconds to keep retrying a deletion that AWS refuses with C(DependencyViolation).
+    description:
+      - With I(state=absent), seconds to wait for the VPC's network interfaces to be released, and to keep retrying a deletion
+        that AWS refuses with C(DependencyViolation).
+      - With I(state=present), seconds to wait for a new VPC or its IPv6 block.
     type: int
-    default: 300
+    default: 1200
 attributes:
   check_mode:
     support: partial
@@ -92,12 +98,12 @@ EXAMPLES = r"""
       Environment: dev
   register: network
 
-- name: Delete it, waiting up to 10 minutes for lingering network interfaces
+- name: Delete it, waiting up to 20 minutes for lingering network interfaces
   jwtpizza.cloud.ec2_public_network:
     name: jwt-pizza-dev
     cidr_block: 10.42.0.0/16
     state: absent
-    wait_timeout: 600
+    wait_timeout: 1200
 """
 
 RETURN = r"""
@@ -138,6 +144,7 @@ from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import DiffTra
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import tag_options
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_enis import wait_released
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_network import InternetGateway
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_network import Network
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_network import RouteTable
@@ -214,6 +221,11 @@ class PublicNetwork:
         vpc_id = vpc["VpcId"]
         subnets, igws, tables = self.read(vpc_id)
         before = self.snapshot(vpc, {}, subnets, (igws or [None])[0], self.table.ours(tables))
+        if not self.module.check_mode:
+            what = f"VPC {vpc_id} ({self.vpc.label})"
+            waited = wait_released(self.net.client, [{"Name": "vpc-id", "Values": [vpc_id]}], what, self.net.wait_timeout)
+            if waited:
+                self.module.warn(waited[0].upper() + waited[1:])
         self.table.delete(vpc_id, tables)
         self.igw.delete(vpc_id, igws)
         self.subnets.delete(vpc_id, subnets)
@@ -231,7 +243,7 @@ def main():
                 type="list", elements="dict", options=dict(cidr=dict(type="str", required=True), availability_zone=dict(type="str"))
             ),
             ipv6=dict(type="bool", default=False),
-            wait_timeout=dict(type="int", default=300),
+            wait_timeout=dict(type="int", default=1200),
             **tag_options(),
         ),
         required_if=[("state", "present", ["cidr_block", "subnets"])],

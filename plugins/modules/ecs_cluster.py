@@ -20,6 +20,14 @@ description:
     fails and lists them. A missing cluster is not an error (C(changed=false)).
   - Replaces C(community.aws.ecs_cluster), which fails on its second run when the read omits empty capacity
     providers.
+  - Before it creates a cluster, the module makes sure the account has the ECS service-linked role
+    C(AWSServiceRoleForECS) (C(iam:CreateServiceLinkedRole) for C(ecs.amazonaws.com); IAM's answer that the name
+    C(has been taken) means it exists). In an account that never used ECS, C(CreateCluster) with capacity providers
+    otherwise fails with C(InvalidParameterException) C(Unable to assume the service linked role), and a role just
+    created takes a while to be usable, so that error is retried for up to 120 seconds (also for
+    C(PutClusterCapacityProviders)). Without the IAM permission the module warns and relies on the retry.
+  - The service-linked role belongs to the account and is shared by every ECS cluster and service in it, so
+    I(state=absent) never deletes it.
 author:
   - jwtpizza.cloud developers (@jwtpizza)
 options:
@@ -159,20 +167,78 @@ cluster_name:
   sample: jwt-pizza-dev-cluster
 """
 
+import time
+
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import DiffTracker
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import ECSErrors
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import IAMErrors
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import error_code
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import tag_options
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import wait_for
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs import found
 
 OWNED = ("capacity_providers", "default_capacity_provider_strategy", "container_insights", "tags")
 GONE = ("INACTIVE",)
+# ECS's answer while the account's service-linked role is missing or not yet usable (IAM is eventually consistent).
+ROLE_NOT_READY = "Unable to assume the service linked role"
+ROLE_WAIT_TIMEOUT = 120
+ROLE_WAIT_DELAY = 10
+
+
+def error_message(exc):
+    return ((getattr(exc.exception, "response", None) or {}).get("Error") or {}).get("Message", "")
+
+
+@IAMErrors.call("create the ECS service-linked role AWSServiceRoleForECS")
+def create_service_linked_role(client):
+    client.create_service_linked_role(AWSServiceName="ecs.amazonaws.com")
+
+
+def ensure_service_linked_role(module):
+    """Create AWSServiceRoleForECS unless it exists; True when this call created it.
+
+    IAM answers InvalidInput "Service role name AWSServiceRoleForECS has been taken in this account" when it
+    exists (EntityAlreadyExists says the same). Without permission the module warns: the role may exist anyway.
+    """
+    try:
+        create_service_linked_role(module.client("iam"))
+    except JwtPizzaAWSError as exc:
+        code = error_code(exc)
+        if code == "EntityAlreadyExists" or (code == "InvalidInput" and "has been taken" in error_message(exc)):
+            return False
+        if code not in ("AccessDenied", "AccessDeniedException"):
+            raise
+        module.warn(f"Could not make sure the ECS service-linked role AWSServiceRoleForECS exists ({code}); continuing")
+        return False
+    return True
+
+
+def when_role_ready(call, what):
+    """Call ``call()``, retrying ECS's "Unable to assume the service linked role" for up to ROLE_WAIT_TIMEOUT seconds."""
+
+    def probe():
+        try:
+            return True, call()
+        except JwtPizzaAWSError as exc:
+            if error_code(exc) != "InvalidParameterException" or ROLE_NOT_READY not in error_message(exc):
+                raise
+            return False, exc
+
+    return wait_for(
+        probe,
+        ROLE_WAIT_TIMEOUT,
+        ROLE_WAIT_DELAY,
+        f"the ECS service-linked role AWSServiceRoleForECS to be usable ({what})",
+        explain=lambda exc: f"last error: {error_message(exc)}",
+        sleep=time.sleep,
+    )
 
 
 @ECSErrors.lookup("describe cluster")
@@ -325,11 +391,10 @@ class EcsCluster:
             return self.result(shown, changed=changed, before=owned_before, after=after)
 
         if providers_differ:
-            put_capacity_providers(
-                self.client,
-                self.name,
-                self.desired["capacity_providers"],
-                strategy_to_api(self.desired["default_capacity_provider_strategy"]),
+            strategy = strategy_to_api(self.desired["default_capacity_provider_strategy"])
+            when_role_ready(
+                lambda: put_capacity_providers(self.client, self.name, self.desired["capacity_providers"], strategy),
+                "put cluster capacity providers",
             )
         if insights_differ:
             update_settings(self.client, self.name, self.desired["container_insights"])
@@ -353,7 +418,8 @@ class EcsCluster:
             params["defaultCapacityProviderStrategy"] = strategy_to_api(self.desired["default_capacity_provider_strategy"])
         if self.desired["tags"]:
             params["tags"] = ansible_dict_to_boto3_tag_list(self.desired["tags"], "key", "value")
-        create_cluster(self.client, **params)
+        ensure_service_linked_role(self.module)
+        when_role_ready(lambda: create_cluster(self.client, **params), "create cluster")
         return self.result(self.read(), changed=True, after=after)
 
     def active_services(self):

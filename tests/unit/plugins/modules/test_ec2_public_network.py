@@ -13,6 +13,7 @@ import time
 import boto3
 import pytest
 
+from ansible_collections.jwtpizza.cloud.plugins.module_utils import _ec2_enis
 from ansible_collections.jwtpizza.cloud.plugins.module_utils import _ec2_network
 from ansible_collections.jwtpizza.cloud.plugins.modules import ec2_public_network
 
@@ -314,6 +315,56 @@ def test_absent_retries_while_a_dependency_lingers(run_module, monkeypatch):
     assert not failed, result
     assert slept == [_ec2_network.DELETE_DELAY]
     assert read() is None
+
+
+def lingering_interface(subnet_id):
+    """A network interface left in a subnet, as a deleted load balancer's or a stopped Fargate task's lingers on AWS."""
+    return ec2().create_network_interface(SubnetId=subnet_id, Description="ELB app/jwt-pizza-dev-alb/50dc6c495c0c9188")[
+        "NetworkInterface"
+    ]["NetworkInterfaceId"]
+
+
+def test_absent_waits_for_lingering_network_interfaces_before_deleting(run_module, api_calls, monkeypatch):
+    created, failed = run_module(ec2_public_network, args())
+    eni = lingering_interface(created["subnet_ids"][0])
+    slept, writes_while_waiting = [], []
+
+    def sleep(seconds):  # AWS releases the interface during the first wait
+        slept.append(seconds)
+        writes_while_waiting.extend(writes(api_calls))
+        ec2().delete_network_interface(NetworkInterfaceId=eni)
+
+    monkeypatch.setattr(time, "sleep", sleep)
+    api_calls.clear()
+    result, failed = run_module(ec2_public_network, {"name": NAME, "state": "absent", "wait_timeout": 60})
+    assert not failed, result
+    assert slept == [_ec2_enis.RELEASE_DELAY]
+    assert writes_while_waiting == []
+    assert "DescribeNetworkInterfaces" in [name for name, _params in api_calls]
+    (warning,) = [w for w in result.get("warnings", []) if "network interface" in w]
+    assert f"1 network interface(s) of VPC {created['vpc_id']} ({NAME}-vpc) to be released: {eni} (ELB app/" in warning
+    assert read() is None
+
+
+def test_absent_fails_naming_the_interfaces_left_after_the_timeout(run_module, api_calls, monkeypatch):
+    created, failed = run_module(ec2_public_network, args())
+    eni = lingering_interface(created["subnet_ids"][1])
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)
+    api_calls.clear()
+    result, failed = run_module(ec2_public_network, {"name": NAME, "state": "absent", "wait_timeout": 0})
+    assert failed
+    assert f"network interfaces of VPC {created['vpc_id']} ({NAME}-vpc) to be released" in result["msg"]
+    assert eni in result["msg"] and "15-20 minutes" in result["msg"]
+    assert writes(api_calls) == []
+    assert read() is not None
+
+
+def test_check_mode_absent_does_not_wait_for_interfaces(run_module, monkeypatch):
+    created, failed = run_module(ec2_public_network, args())
+    lingering_interface(created["subnet_ids"][0])
+    monkeypatch.setattr(time, "sleep", lambda seconds: pytest.fail("waited in check mode"))
+    result, failed = run_module(ec2_public_network, {"name": NAME, "state": "absent"}, check_mode=True)
+    assert not failed and result["changed"] is True
 
 
 def test_subnets_without_a_zone_are_spread_over_the_available_zones(run_module, api_calls):

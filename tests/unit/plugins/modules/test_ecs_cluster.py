@@ -212,3 +212,86 @@ def test_a_read_without_settings_or_providers_gets_the_defaults():
         "tags": {},
     }
     assert ecs_cluster.normalise(dict(raw, status="INACTIVE")) is None
+
+
+# ---- first ECS use in an account: the service-linked role AWSServiceRoleForECS
+
+ARN = f"arn:aws:ecs:{REGION}:123456789012:cluster/{NAME}"
+# AWS's answers (IAM API reference CreateServiceLinkedRole; ECS CreateCluster in an account that never used ECS).
+ROLE_TAKEN = "Service role name AWSServiceRoleForECS has been taken in this account, please try a different suffix."
+ROLE_NOT_READY = "Unable to assume the service linked role. Please verify that the ECS service linked role exists."
+
+
+def test_create_makes_sure_the_service_linked_role_exists_and_absent_keeps_it(api_calls, run):
+    out = run()
+    assert not out.failed, out.result
+    names = [name for name, _params in api_calls]
+    assert names.index("CreateServiceLinkedRole") < names.index("CreateCluster")
+    assert dict(api_calls)["CreateServiceLinkedRole"] == {"AWSServiceName": "ecs.amazonaws.com"}
+    assert run(state="absent").result["changed"] is True
+    # The role is the account's, shared by every cluster: teardown leaves it.
+    # (moto spells the name AWSServiceRoleForecs; the path is AWS's.)
+    assert len(boto3.client("iam").list_roles(PathPrefix="/aws-service-role/ecs.amazonaws.com/")["Roles"]) == 1
+    del api_calls[:]
+    run()
+    assert not [name for name, _params in api_calls if name.startswith("Delete")]
+
+
+def stub_first_use(stubbed_clients, iam_error="InvalidInput", iam_message=ROLE_TAKEN):
+    stubs = stubbed_clients("ecs", "iam")
+    stubs["ecs"].add_response("describe_clusters", {"clusters": [], "failures": [{"arn": NAME, "reason": "MISSING"}]})
+    if iam_error:
+        stubs["iam"].add_client_error("create_service_linked_role", iam_error, iam_message, 400, {"AWSServiceName": "ecs.amazonaws.com"})
+    else:
+        role = {
+            "Path": "/aws-service-role/ecs.amazonaws.com/",
+            "RoleName": "AWSServiceRoleForECS",
+            "RoleId": "AROAEXAMPLE0000000001",
+            "Arn": "arn:aws:iam::123456789012:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS",
+            "CreateDate": "2026-12-02T00:00:00Z",
+        }
+        stubs["iam"].add_response("create_service_linked_role", {"Role": role}, {"AWSServiceName": "ecs.amazonaws.com"})
+    return stubs
+
+
+def test_role_that_has_been_taken_exists_and_not_ready_create_is_retried(stubbed_clients, module_exit, monkeypatch):
+    """IAM's "has been taken" means the role exists; CreateCluster's "Unable to assume" is retried until it works."""
+    slept = []
+    monkeypatch.setattr(ecs_cluster.time, "sleep", slept.append)
+    stubs = stub_first_use(stubbed_clients)
+    stubs["ecs"].add_client_error("create_cluster", "InvalidParameterException", ROLE_NOT_READY, 400)
+    stubs["ecs"].add_response("create_cluster", {"cluster": {"clusterName": NAME, "clusterArn": ARN, "status": "ACTIVE"}})
+    stubs["ecs"].add_response("describe_clusters", {"clusters": [{"clusterName": NAME, "clusterArn": ARN, "status": "ACTIVE"}]})
+    out = module_exit(ecs_cluster, {"name": NAME})
+    assert not out.failed, out.result
+    assert out.result["cluster_arn"] == ARN
+    assert slept == [ecs_cluster.ROLE_WAIT_DELAY]
+    for stub in stubs.values():
+        stub.assert_no_pending_responses()
+
+
+def test_role_never_usable_fails_naming_it_after_the_bounded_wait(stubbed_clients, module_exit, monkeypatch):
+    monkeypatch.setattr(ecs_cluster, "ROLE_WAIT_TIMEOUT", 0)
+    stubs = stub_first_use(stubbed_clients, iam_error=None)
+    stubs["ecs"].add_client_error("create_cluster", "InvalidParameterException", ROLE_NOT_READY, 400)
+    out = module_exit(ecs_cluster, {"name": NAME})
+    assert out.failed
+    assert "AWSServiceRoleForECS to be usable (create cluster)" in out.result["msg"]
+    assert "Unable to assume the service linked role" in out.result["msg"]
+
+
+def test_other_invalid_parameters_are_not_retried(stubbed_clients, module_exit, monkeypatch):
+    monkeypatch.setattr(ecs_cluster.time, "sleep", lambda s: pytest.fail("slept"))
+    stubs = stub_first_use(stubbed_clients)
+    stubs["ecs"].add_client_error("create_cluster", "InvalidParameterException", "Weight must be positive.", 400)
+    out = module_exit(ecs_cluster, {"name": NAME})
+    assert out.failed and "Weight must be positive." in out.result["msg"]
+
+
+def test_no_iam_permission_warns_and_relies_on_the_retry(stubbed_clients, module_exit):
+    stubs = stub_first_use(stubbed_clients, iam_error="AccessDenied", iam_message="not authorized to perform: iam:CreateServiceLinkedRole")
+    stubs["ecs"].add_response("create_cluster", {"cluster": {"clusterName": NAME, "clusterArn": ARN, "status": "ACTIVE"}})
+    stubs["ecs"].add_response("describe_clusters", {"clusters": [{"clusterName": NAME, "clusterArn": ARN, "status": "ACTIVE"}]})
+    out = module_exit(ecs_cluster, {"name": NAME})
+    assert not out.failed, out.result
+    assert any("AWSServiceRoleForECS" in w for w in out.result.get("warnings", []))
