@@ -66,6 +66,7 @@ TESTS = {
     "plugins/module_utils/_ecs.py": [f"{UNIT}/module_utils/test_ecs.py", f"{UNIT}/modules/test_ecs_fargate_service.py",
                                      f"{UNIT}/modules/test_ecs_cluster.py"],
     "plugins/module_utils/_ec2_network.py": [f"{UNIT}/modules/test_ec2_public_network.py"],
+    "plugins/module_utils/_sweep.py": [f"{UNIT}/modules/test_environment_resources_info.py"],
     "plugins/modules/route53_alias.py": [f"{UNIT}/modules/test_route53.py"],
     "plugins/modules/route53_hosted_zone.py": [f"{UNIT}/modules/test_route53.py"],
 }

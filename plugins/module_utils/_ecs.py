@@ -258,7 +258,9 @@ def container_input_errors(environment, secrets):
     errors = []
     bad_names = sorted(name for name in [*environment, *secrets] if not ENVIRONMENT_NAME.match(str(name)))
     if bad_names:
-        errors.append(f"environment and secrets must be keyed by environment variable names (letters, digits, _); invalid: {', '.join(bad_names)}")
+        errors.append(
+            f"environment and secrets must be keyed by environment variable names (letters, digits, _); invalid: {', '.join(bad_names)}"
+        )
     bad_refs = sorted(name for name, ref in secrets.items() if not (isinstance(ref, str) and SECRET_REFERENCE.match(ref)))
     if bad_refs:
         errors.append(

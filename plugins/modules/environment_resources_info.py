@@ -82,7 +82,9 @@ count:
   type: int
   sample: 0
 tombstones:
-  description: ECS clusters and services AWS keeps visible as C(INACTIVE) after their deletion, and Secrets Manager secrets scheduled for deletion.
+  description:
+    - ECS clusters and services AWS keeps visible as C(INACTIVE) after their deletion, and Secrets Manager secrets
+      scheduled for deletion.
   returned: always
   type: list
   elements: str

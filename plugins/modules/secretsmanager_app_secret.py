@@ -320,7 +320,8 @@ def main():
     )
     low, high = RECOVERY_WINDOW_DAYS
     if not low <= module.params["recovery_window_days"] <= high:
-        module.fail_json(msg=f"recovery_window_days must be {low}-{high} days (DeleteSecret's limits); got {module.params['recovery_window_days']}")
+        days = module.params["recovery_window_days"]
+        module.fail_json(msg=f"recovery_window_days must be {low}-{high} days (DeleteSecret's limits); got {days}")
     low, high = LENGTH
     if not low <= module.params["length"] <= high:
         module.fail_json(msg=f"length must be {low}-{high} characters (GetRandomPassword's limits); got {module.params['length']}")
