@@ -48,7 +48,7 @@ def test_creates_a_generated_value_once_then_changes_nothing(run_module, api_cal
     assert first["secret"]["tags"] == TAGS and first["secret"]["description"] == "JWT signing secret"
     generated = value()
     assert len(generated) == 64 and generated.isalnum()
-    assert [name for name, _ in api_calls if name == "GetRandomPassword"] == ["GetRandomPassword"]
+    assert [name for name, _params in api_calls if name == "GetRandomPassword"] == ["GetRandomPassword"]
     # The value is in no part of the result, the diff included.
     assert generated not in json.dumps(first)
     api_calls.clear()
@@ -61,7 +61,7 @@ def test_an_existing_value_is_never_read_overwritten_or_returned(run_module, api
     api_calls.clear()
     result = run(run_module, description="JWT signing secret", tags=TAGS)
     assert result["changed"] and not result["created"]
-    called = [name for name, _ in api_calls]
+    called = [name for name, _params in api_calls]
     assert value() == KNOWN
     assert not set(called) & {"GetRandomPassword", "PutSecretValue", "CreateSecret", *READS_OF_THE_VALUE}, called
     assert KNOWN not in json.dumps(result)
@@ -74,7 +74,7 @@ def test_check_mode_creates_nothing(run_module, api_calls):
     planned = run(run_module, check_mode=True, tags=TAGS)
     assert planned["changed"] and planned["created"] and planned["secret"] == {}
     assert planned["diff"]["before"] == {} and planned["diff"]["after"]["secret"]["name"] == NAME
-    assert writes(api_calls) == [] and "GetRandomPassword" not in [name for name, _ in api_calls]
+    assert writes(api_calls) == [] and "GetRandomPassword" not in [name for name, _params in api_calls]
     assert client().list_secrets()["SecretList"] == []
 
 
