@@ -68,6 +68,7 @@ TESTS = {
     "plugins/module_utils/_ec2_network.py": [f"{UNIT}/modules/test_ec2_public_network.py"],
     "plugins/module_utils/_ec2_enis.py": [f"{UNIT}/modules/test_ec2_public_network.py"],
     "roles/network/tasks/fargate_zones.yml": ["tests/unit/roles/test_network_fargate_zones.py"],
+    "plugins/module_utils/_sweep.py": [f"{UNIT}/modules/test_environment_resources_info.py"],
     "plugins/modules/route53_alias.py": [f"{UNIT}/modules/test_route53.py"],
     "plugins/modules/route53_hosted_zone.py": [f"{UNIT}/modules/test_route53.py"],
 }

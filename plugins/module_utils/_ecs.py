@@ -70,6 +70,15 @@ ECR_IMAGE = re.compile(
     r"(:(?P<tag>[\w.-]+)|@(?P<digest>sha256:[0-9a-f]{64}))$"
 )
 
+# What a container's secrets[].valueFrom may be (ECS developer guide, "Pass sensitive data to a container"): the ARN
+# of an SSM parameter, or of a Secrets Manager secret, optionally followed by :<json key>:<version stage>:<version id>
+# (each part may be empty).  A name alone would work in the same region, but IAM grants need the ARN.
+SECRET_REFERENCE = re.compile(
+    r"^arn:aws[a-z-]*:(ssm:[a-z0-9-]+:\d{12}:parameter/.+"
+    r"|secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?)$"
+)
+ENVIRONMENT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
 
 class RolloutFailed(JwtPizzaAWSError):
     """A rollout failed: its deployment is FAILED or the service went back to another task definition."""
@@ -241,6 +250,28 @@ def normalise_task_definition(td):
 
 
 # ---------------------------------------------------------------- requests (from the options of ecs_fargate_service)
+
+
+def container_input_errors(environment, secrets):
+    """Why ``environment`` ({name: value}) and ``secrets`` ({name: ARN}) cannot go into a container definition; [] when
+    they can.  The messages name the variables, never a value (a value put in ``secrets`` by mistake may be a secret)."""
+    errors = []
+    bad_names = sorted(name for name in [*environment, *secrets] if not ENVIRONMENT_NAME.match(str(name)))
+    if bad_names:
+        errors.append(
+            f"environment and secrets must be keyed by environment variable names (letters, digits, _); invalid: {', '.join(bad_names)}"
+        )
+    bad_refs = sorted(name for name, ref in secrets.items() if not (isinstance(ref, str) and SECRET_REFERENCE.match(ref)))
+    if bad_refs:
+        errors.append(
+            "secrets must map each variable to the ARN of an SSM parameter (arn:aws:ssm:<region>:<account>:parameter/<name>) "
+            "or of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>[:<json key>:<version stage>"
+            f":<version id>]), never to the secret itself; invalid: {', '.join(bad_refs)}"
+        )
+    both = sorted(set(environment) & set(secrets))
+    if both:
+        errors.append(f"a variable is either in environment or in secrets, not both: {', '.join(both)}")
+    return errors
 
 
 def container_definition(p, region):

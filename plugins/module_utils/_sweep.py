@@ -12,12 +12,15 @@ An environment's resources are found
 - by its tags (``Project``, ``Environment``, ``ManagedBy``) through the Resource Groups Tagging API, in its
   region and in us-east-1 (CloudFront's certificate);
 - by name, for the kinds that API does not return (ECR repositories, IAM roles, Route 53 zones and their
-  records, CloudFront origin access controls, load balancers, ECS task definitions) or may miss: names start
-  with ``<project>-<environment>-`` and records end with the environment's domain.
+  records, CloudFront origin access controls, load balancers, ECS task definitions) or may miss (Secrets Manager
+  secrets): names start with ``<project>-<environment>-`` (secrets: ``<project>-<environment>/``) and records end
+  with the environment's domain.
 
 ECS keeps deleted clusters and services visible as ``INACTIVE`` for a while (AWS's own tombstones, which cannot
 be deleted): they are reported separately, as ``tombstones``, not as leftovers.  A deregistered task definition
-is ``INACTIVE`` too but can and must be deleted (DeleteTaskDefinitions): it counts as a leftover.
+is ``INACTIVE`` too but can and must be deleted (DeleteTaskDefinitions): it counts as a leftover.  A Secrets
+Manager secret scheduled for deletion (``DeletedDate`` set; the teardown's recovery window) is a tombstone too:
+AWS deletes it itself when the window ends, and ListSecrets leaves it out unless asked (IncludePlannedDeletion).
 """
 
 from __future__ import annotations
@@ -44,6 +47,26 @@ def _ecs_status(client, arn):
     return found[0].get("status") if found else "MISSING"
 
 
+def _secret_status(client, arn):
+    """"SCHEDULED" for a secret scheduled for deletion (or already gone), else None (a leftover)."""
+    secretsmanager = client("secretsmanager", arn.split(":")[3])
+    try:
+        secret = secretsmanager.describe_secret(SecretId=arn)
+    except secretsmanager.exceptions.ResourceNotFoundException:
+        return "MISSING"
+    return "SCHEDULED" if secret.get("DeletedDate") else None
+
+
+def _status(client, arn):
+    """Why a tagged ARN is a tombstone (INACTIVE or MISSING ECS, a secret scheduled for deletion), or None."""
+    service = arn.split(":")[2]
+    if service == "ecs":
+        return _ecs_status(client, arn)
+    if service == "secretsmanager":
+        return _secret_status(client, arn)
+    return None
+
+
 class Sweep:
     def __init__(self, client, project, environment, domain, region, hosts):
         self.client = client
@@ -63,8 +86,8 @@ class Sweep:
             arns |= {r["ResourceARN"] for r in _paginate(tagging, "get_resources", "ResourceTagMappingList", TagFilters=filters)}
         leftovers, tombstones = [], []
         for arn in sorted(arns):
-            status = _ecs_status(self.client, arn) if arn.split(":")[2] == "ecs" else None
-            (tombstones if status in ("INACTIVE", "MISSING") else leftovers).append(arn)
+            status = _status(self.client, arn)
+            (tombstones if status in ("INACTIVE", "MISSING", "SCHEDULED") else leftovers).append(arn)
         return leftovers, tombstones
 
     def _in_domain(self, name):
@@ -106,6 +129,9 @@ class Sweep:
         found["cloudfront origin access controls"] = [o["Name"] for o in oacs if o["Name"].startswith(p)]
         balancers = _paginate(self.client("elbv2", self.region), "describe_load_balancers", "LoadBalancers")
         found["load balancers"] = [lb["LoadBalancerName"] for lb in balancers if lb["LoadBalancerName"].startswith(p)]
+        # ListSecrets leaves out the secrets scheduled for deletion (IncludePlannedDeletion is false by default).
+        secrets = _paginate(self.client("secretsmanager", self.region), "list_secrets", "SecretList")
+        found["secrets manager secrets"] = [s["Name"] for s in secrets if s["Name"].startswith((p, p[:-1] + "/"))]
         ecs = self.client("ecs", self.region)
         # familyPrefix is the full family name (ECS API reference), not a prefix: list them all and filter.
         found["ecs task definitions"] = [arn.split("/")[-1] for status in ("ACTIVE", "INACTIVE")

@@ -92,7 +92,10 @@ options:
     type: dict
     default: {}
   secrets:
-    description: Variable name to the ARN of an SSM parameter or Secrets Manager secret (C(valueFrom)).
+    description:
+      - Variable name to the ARN of an SSM parameter or Secrets Manager secret (C(valueFrom)); a Secrets Manager ARN
+        may end in C(:<json key>:<version stage>:<version id>) (each part may be empty, e.g. C(...:password::)).
+      - Anything else, a plain value included, fails the module before any AWS call, naming only the variable.
     type: dict
     default: {}
   log_group:
@@ -520,6 +523,9 @@ def main():
         ),
         supports_check_mode=True,
     )
+    errors = ecs.container_input_errors(module.params["environment"], module.params["secrets"])
+    if errors and module.params["state"] == "present":
+        module.fail_json(msg="; ".join(errors))
     service = FargateService(module)
     module.run_state(service)
 

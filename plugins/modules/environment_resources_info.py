@@ -17,7 +17,10 @@ description:
   - Names of the environment start with C(<project>-<environment>-), so a sweep of one environment never reports
     another one's resources.
   - ECS clusters and services that AWS keeps visible as C(INACTIVE) after their deletion are AWS's own tombstones
-    (they cannot be deleted); they are returned apart, in RV(tombstones), not counted.
+    (they cannot be deleted); so are Secrets Manager secrets scheduled for deletion (C(DeletedDate) set, deleted by
+    AWS at the end of their recovery window). They are returned apart, in RV(tombstones), not counted; a secret of
+    the environment (name C(<project>-<environment>/...) or its tags) that is not scheduled for deletion is a
+    leftover.
   - C(teardown.yml) ends with this module and fails, naming them, when anything is left.
 author:
   - jwtpizza.cloud developers (@jwtpizza)
@@ -79,7 +82,9 @@ count:
   type: int
   sample: 0
 tombstones:
-  description: ECS clusters and services AWS keeps visible as C(INACTIVE) after their deletion.
+  description:
+    - ECS clusters and services AWS keeps visible as C(INACTIVE) after their deletion, and Secrets Manager secrets
+      scheduled for deletion.
   returned: always
   type: list
   elements: str

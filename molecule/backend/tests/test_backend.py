@@ -1,13 +1,18 @@
 """Every setting of the backend stack, read back from the emulator after converge."""
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from stack import assert_rejected_before_any_write, changed_count, client, env, records, tag_dict
+from known_secret import KNOWN_VALUE
+from stack import ROOT, assert_rejected_before_any_write, changed_count, client, env, records, run_playbook, tag_dict
 
-
+# The user's own secrets (molecule/shared/vars/backend.yml); the app secrets come from the secrets role.
 SECRETS = {
-    "JWT_SECRET": "arn:aws:ssm:us-west-2:123456789012:parameter/jwt-pizza/jwt-secret",
+    "EXTRA_API_TOKEN": "arn:aws:ssm:us-west-2:123456789012:parameter/jwt-pizza/extra-api-token",
     "DB_PASSWORD": "arn:aws:secretsmanager:us-west-2:123456789012:secret:jwt-pizza/db-AbCdEf:password::",
 }
 
@@ -151,17 +156,24 @@ class TestService:
 
     def test_secrets_only_as_references(self, service):
         container = service["task"]["containerDefinitions"][0]
-        assert {s["name"]: s["valueFrom"] for s in container["secrets"]} == SECRETS
-        assert {e["name"]: e["value"] for e in container["environment"]} == {"DB_HOST": "db.jwtpizza.internal"}
+        arns = app_secret_arns()
+        assert {s["name"]: s["valueFrom"] for s in container["secrets"]} == {
+            **SECRETS, "JWT_SECRET": arns["jwt-signing-key"], "FACTORY_API_KEY": arns["factory-api-key"]}
+        assert {e["name"]: e["value"] for e in container["environment"]} == {
+            "DB_HOST": "db.jwtpizza.internal", "FACTORY_URL": "https://pizza-factory.cs329.click"}
         assert "password" not in json.dumps(container["environment"]).lower()
+        assert KNOWN_VALUE not in json.dumps(service["task"], default=str)
 
     def test_execution_role_reads_exactly_the_secrets(self):
         policy = client("iam").get_role_policy(RoleName=f"{prefix()}-ecs-execution", PolicyName="read-secrets")["PolicyDocument"]
         grants = {s["Action"][0] if isinstance(s["Action"], list) else s["Action"]: s["Resource"] for s in policy["Statement"]}
-        assert grants == {
-            "ssm:GetParameters": [SECRETS["JWT_SECRET"]],
+        arns = app_secret_arns()
+        assert {k: sorted(v) for k, v in grants.items()} == {
+            "ssm:GetParameters": [SECRETS["EXTRA_API_TOKEN"]],
             # The JSON key of the reference is cut off: IAM matches the secret's own ARN.
-            "secretsmanager:GetSecretValue": ["arn:aws:secretsmanager:us-west-2:123456789012:secret:jwt-pizza/db-AbCdEf*"],
+            "secretsmanager:GetSecretValue": sorted([
+                "arn:aws:secretsmanager:us-west-2:123456789012:secret:jwt-pizza/db-AbCdEf*",
+                arns["jwt-signing-key"] + "*", arns["factory-api-key"] + "*"]),
         }
 
     def test_service_on_fargate_behind_the_target_group(self, service, load_balancer, network):
@@ -191,6 +203,39 @@ class TestService:
         assert metrics == {"ECSServiceAverageCPUUtilization", "ALBRequestCountPerTarget"}
 
 
+def app_secret_arns():
+    """{short name: ARN} of the secrets role's secrets."""
+    found = client("secretsmanager").list_secrets(Filters=[{"Key": "name", "Values": [f"{prefix()}/"]}])["SecretList"]
+    return {s["Name"].split("/", 1)[1]: s["ARN"] for s in found}
+
+
+class TestAppSecrets:
+    def test_both_exist_tagged_and_the_known_value_was_kept(self):
+        secretsmanager = client("secretsmanager")
+        arns = app_secret_arns()
+        assert sorted(arns) == ["factory-api-key", "jwt-signing-key"]
+        for arn in arns.values():
+            assert env()["tags"].items() <= tag_dict(secretsmanager.describe_secret(SecretId=arn)["Tags"]).items()
+        # Set before the first converge (create.yml): never overwritten.
+        assert secretsmanager.get_secret_value(SecretId=arns["jwt-signing-key"])["SecretString"] == KNOWN_VALUE
+        generated = secretsmanager.get_secret_value(SecretId=arns["factory-api-key"])["SecretString"]
+        assert len(generated) == 64 and generated.isalnum()
+
+    def test_the_known_value_is_in_no_output_log_or_report(self, tmp_path):
+        # A re-run with a diff and the most verbose output the project uses, then the deploy report.
+        rerun = run_playbook("backend.yml", "--diff", "-vv", "-e", "@" + str(ROOT / "molecule/shared/vars/backend.yml"))
+        assert rerun.returncode == 0, rerun.stdout[-2000:]
+        report = subprocess.run([sys.executable, str(ROOT / "tools/deploy_report.py"), "--out", str(tmp_path)],
+                                capture_output=True, text=True, check=False, env=os.environ)
+        texts = {"re-run": rerun.stdout + rerun.stderr, "report": report.stdout + report.stderr}
+        texts |= {str(path): path.read_text(errors="replace") for path in tmp_path.rglob("*") if path.is_file()}
+        log = Path(os.environ.get("ANSIBLE_LOG_PATH", "/nonexistent"))
+        if log.is_file():  # the converge and idempotence runs of this scenario
+            texts["scenario log"] = log.read_text(errors="replace")
+        assert "scenario log" in texts or "ANSIBLE_LOG_PATH" not in os.environ
+        assert [name for name, text in texts.items() if KNOWN_VALUE in text] == []
+
+
 class TestRecords:
     def test_alias_to_the_ipv4_load_balancer_is_a_only(self, load_balancer):
         # An AAAA alias to an IPv4-only load balancer answers nothing: only a dual-stack one gets AAAA.
@@ -213,8 +258,6 @@ def test_bad_input_fails_before_any_write(variable, extra_vars):
 
 
 def test_a_plain_secret_value_is_never_printed():
-    from stack import run_playbook
-
     run = run_playbook("backend.yml", "-v", "-e", '{"service_secrets": {"DB_PASSWORD": "hunter2-plain"}}')
     assert run.returncode != 0
     # It failed for the right reason: the check names the variable and the entry, and nothing was written.

@@ -18,6 +18,7 @@ MODULES = [
     "ecs_fargate_service",
     "route53_alias",
     "route53_hosted_zone",
+    "secretsmanager_app_secret",
 ]
 # Documented by the amazon.aws.tags fragment, not in the module's own DOCUMENTATION.
 FRAGMENT_OPTIONS = {"tags", "purge_tags"}

@@ -410,3 +410,35 @@ def test_a_scaled_to_zero_count_is_not_kept_once_the_image_exists(aws, present):
     push_image()
     second = present(aws, scaling_bounds={"min": 0, "max": 4})
     assert second.result["desired_count"] == 2 and service()["desiredCount"] == 2
+
+
+SM_SECRET = f"arn:aws:secretsmanager:{REGION}:123456789012:secret:pizza/db-AbCdEf"
+
+
+@pytest.mark.parametrize("secrets, named", [
+    ({"JWT_SECRET": "s3cr3t-plain-value"}, "invalid: JWT_SECRET"),
+    ({"JWT_SECRET": f"arn:aws:s3:::bucket/{NAME}"}, "invalid: JWT_SECRET"),
+    ({"DB_PASSWORD": SM_SECRET + ":password:AWSCURRENT:extra:more"}, "invalid: DB_PASSWORD"),
+    ({"bad-name": SECRET}, "invalid: bad-name"),
+    ({"PORT": SECRET}, "not both: PORT"),
+])
+def test_a_secret_that_is_not_an_arn_fails_before_any_call_naming_only_the_variable(aws, api_calls, present, secrets, named):
+    del api_calls[:]
+    out = present(aws, secrets=secrets)
+    assert out.failed and named in out.result["msg"]
+    assert api_calls == []
+    for value in secrets.values():
+        assert value not in out.result["msg"]
+
+
+def test_secrets_manager_arns_with_a_json_key_are_passed_by_reference_and_order_free(aws, api_calls, present):
+    push_image()
+    secrets = {"JWT_SECRET": SM_SECRET, "DB_PASSWORD": SM_SECRET + ":password::", "API_KEY": SECRET}
+    first = present(aws, secrets=secrets)
+    assert not first.failed, first.result
+    [container] = boto3.client("ecs").describe_task_definition(taskDefinition=first.result["task_definition_arn"])[
+        "taskDefinition"]["containerDefinitions"]
+    assert sorted(s["valueFrom"] for s in container["secrets"]) == sorted(secrets.values())
+    del api_calls[:]
+    again = present(aws, secrets=dict(reversed(list(secrets.items()))))
+    assert again.result["changed"] is False and writes(api_calls) == []

@@ -93,3 +93,18 @@ def test_certificates_of_the_environment_only(run_module):
     acm.request_certificate(DomainName="pizza.example.org", ValidationMethod="DNS", Tags=tags)  # another domain
     acm.request_certificate(DomainName="pizza-service.example.com", ValidationMethod="DNS")  # not tagged as ours
     assert sweep(run_module)["resources"]["acm certificates (us-east-1)"] == [ours]
+
+
+def test_secrets_are_leftovers_until_scheduled_for_deletion_then_tombstones(run_module):
+    sm = boto3.client("secretsmanager")
+    tags = [{"Key": k, "Value": v} for k, v in TAGS.items()]
+    arn = sm.create_secret(Name="jwt-pizza-dev/jwt-signing-key", SecretString="x", Tags=tags)["ARN"]
+    sm.create_secret(Name="jwt-pizza-dev2/jwt-signing-key", SecretString="x")  # another environment's
+    untagged = sm.create_secret(Name="jwt-pizza-dev/factory-api-key", SecretString="x")["ARN"]
+    result = sweep(run_module)
+    assert result["resources"]["tagged resources"] == [arn]
+    assert sorted(result["resources"]["secrets manager secrets"]) == ["jwt-pizza-dev/factory-api-key", "jwt-pizza-dev/jwt-signing-key"]
+    sm.delete_secret(SecretId=arn, RecoveryWindowInDays=7)
+    sm.delete_secret(SecretId=untagged, RecoveryWindowInDays=7)
+    result = sweep(run_module)
+    assert result["count"] == 0 and result["tombstones"] == [arn]
