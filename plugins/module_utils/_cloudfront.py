@@ -95,7 +95,8 @@ OWNED_FIELDS = (
 # ---------------------------------------------------------------- AWS calls
 
 
-def _paginate(call, list_key, **kwargs):
+def list_all(call, list_key, **kwargs):
+    """Every item of a CloudFront list call, page after page (``Marker``/``NextMarker``; items nest under ``list_key``)."""
     items, marker = [], None
     while True:
         page = call(**kwargs, **({"Marker": marker} if marker else {}))[list_key]
@@ -107,7 +108,7 @@ def _paginate(call, list_key, **kwargs):
 
 @CloudFrontErrors.call("list origin access controls")
 def list_origin_access_controls(client):
-    return _paginate(client.list_origin_access_controls, "OriginAccessControlList")
+    return list_all(client.list_origin_access_controls, "OriginAccessControlList")
 
 
 @CloudFrontErrors.lookup("get origin access control")
@@ -132,7 +133,7 @@ def delete_origin_access_control(client, oac_id, etag):
 
 @CloudFrontErrors.call("list CloudFront distributions")
 def list_distributions(client):
-    return _paginate(client.list_distributions, "DistributionList")
+    return list_all(client.list_distributions, "DistributionList")
 
 
 @CloudFrontErrors.lookup("get CloudFront distribution")
