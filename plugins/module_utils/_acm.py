@@ -32,6 +32,18 @@ def _get_distribution(client, distribution_id):
     return client.get_distribution(Id=distribution_id)["Distribution"]
 
 
+# Without Includes, ListCertificates returns RSA_1024 and RSA_2048 certificates only (ACM API reference, Filters):
+# another stack's EC certificate that shares a validation record would go unseen.
+KEY_TYPES = ("RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1")
+
+
+@ACMErrors.call("list ACM certificates")
+def list_certificates(client):
+    """Every certificate summary of the region, of every key type, page after page."""
+    pages = client.get_paginator("list_certificates").paginate(Includes={"keyTypes": list(KEY_TYPES)})
+    return pages.build_full_result()["CertificateSummaryList"]
+
+
 @ACMErrors.lookup("describe the ACM certificate")
 def _describe_certificate(client, arn):
     return client.describe_certificate(CertificateArn=arn)["Certificate"]

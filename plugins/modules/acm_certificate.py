@@ -180,6 +180,7 @@ import time
 
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import delete_when_released
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import idempotency_token
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import list_certificates
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import live_users
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import name_set
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import validation_records
@@ -206,11 +207,6 @@ IDENTITY_KEYS = ("ManagedBy", "Project", "Environment")
 UNUSABLE = ("FAILED", "REVOKED", "EXPIRED", "VALIDATION_TIMED_OUT", "INACTIVE")
 TOKEN_ATTEMPTS = 4
 CHANGE_COMMENT = "jwtpizza.cloud acm_certificate DNS validation"
-
-
-@ACMErrors.call("list ACM certificates")
-def list_certificates(client):
-    return client.get_paginator("list_certificates").paginate().build_full_result()["CertificateSummaryList"]
 
 
 @ACMErrors.lookup("describe the ACM certificate")

@@ -94,14 +94,18 @@ def test_cloudfront_origin_access_controls_are_read_past_the_first_page(aws_env)
     assert [o["Name"] for o in cf.list_origin_access_controls(client)] == ["other-oac", "jwt-pizza-dev-frontend"]
 
 
-def test_acm_certificates_are_read_past_the_first_page(aws_env):
+def test_acm_certificates_of_every_key_type_are_read_past_the_first_page(aws_env):
+    """ListCertificates answers RSA_1024/RSA_2048 certificates only unless Includes names the other key types."""
     client, stub = stubbed("acm")
     arn = "arn:aws:acm:us-east-1:123456789012:certificate/{}"
+    includes = {"Includes": {"keyTypes": ["RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1"]}}
     stub.add_response("list_certificates", {"CertificateSummaryList": [{"CertificateArn": arn.format(1), "DomainName": "other.org"}],
-                                            "NextToken": "t2"}, {})
-    stub.add_response("list_certificates", {"CertificateSummaryList": [{"CertificateArn": arn.format(2), "DomainName": "pizza.example.com"}]},
-                      {"NextToken": "t2"})
+                                            "NextToken": "t2"}, includes)
+    stub.add_response("list_certificates", {"CertificateSummaryList": [{"CertificateArn": arn.format(2), "DomainName": "pizza.example.com",
+                                                                        "KeyAlgorithm": "EC_prime256v1"}]},
+                      dict(includes, NextToken="t2"))
     assert [c["DomainName"] for c in acm_certificate.list_certificates(client)] == ["other.org", "pizza.example.com"]
+    stub.assert_no_pending_responses()
 
 
 def test_sweep_reads_every_page_of_origin_access_controls_and_oidc_provider_tags(moto_aws):
