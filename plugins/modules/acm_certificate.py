@@ -63,7 +63,7 @@ options:
         deleted (about 4 minutes after a load balancer, 10 to 20 after a CloudFront distribution).
       - On timeout it fails with C(release_pending=true), naming the certificate, ACM's last answer and C(InUseBy);
         a repeated call resumes (the certificate role repeats it in slices, each retry line showing progress).
-      - A user that still exists is not waited for: the module fails at once, naming it.
+      - A user that still exists is not waited for; the module fails at once, naming it.
     type: int
     default: 2700
 attributes:

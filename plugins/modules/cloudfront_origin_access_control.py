@@ -46,7 +46,7 @@ options:
       - V(present) creates or updates the OAC, V(absent) deletes it.
       - CloudFront refuses to delete an OAC that a distribution still uses; delete the distribution first.
         Just after that distribution is deleted CloudFront may still answer C(OriginAccessControlInUse) (or
-        C(PreconditionFailed) when the ETag moved): the delete is then retried, with the ETag read again, for up
+        C(PreconditionFailed) when the ETag moved); the delete is then retried, with the ETag read again, for up
         to O(wait_timeout) seconds, and the failure names the last answer.
     type: str
     default: present

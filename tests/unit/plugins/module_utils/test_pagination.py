@@ -60,7 +60,8 @@ def distribution_summary(comment):
     moto = boto3.client("cloudfront", region_name=REGION)
     moto.create_distribution(DistributionConfig={
         "CallerReference": comment, "Comment": comment, "Enabled": False,
-        "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "b.s3.amazonaws.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+        "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "b.s3.amazonaws.com",
+                                              "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
         "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all",
                                  "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
     })
@@ -73,7 +74,8 @@ def test_cloudfront_distributions_are_read_past_the_first_page(moto_aws):
     client, stub = stubbed("cloudfront")
     page = {"Marker": "", "MaxItems": 1, "Quantity": 1}
     stub.add_response("list_distributions", {"DistributionList": dict(page, IsTruncated=True, NextMarker="m2", Items=[other])}, {})
-    stub.add_response("list_distributions", {"DistributionList": dict(page, Marker="m2", IsTruncated=False, Items=[ours])}, {"Marker": "m2"})
+    stub.add_response("list_distributions", {"DistributionList": dict(page, Marker="m2", IsTruncated=False, Items=[ours])},
+                      {"Marker": "m2"})
     assert [d["Comment"] for d in cf.list_distributions(client)] == ["someone-else", "jwt-pizza-dev-frontend"]
     stub.assert_no_pending_responses()
 

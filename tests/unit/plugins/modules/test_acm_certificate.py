@@ -411,4 +411,3 @@ def test_delete_gives_up_after_release_timeout_with_release_pending(zone_id, mon
     assert arn in out.result["msg"] and "is in use" in out.result["msg"] and LB_ARN in out.result["msg"]
     assert sum(fake_time) == 120
     assert len(certificates()) == 1 and zone_cnames(zone_id)  # the records stay while the certificate does
-
