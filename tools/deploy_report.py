@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from report import ROOT, Finder, inventory_vars
+from report import ROOT, Finder, distributions, inventory_vars
 
 
 def first(items):
@@ -33,8 +33,7 @@ def read_deployed(finder: Finder, env: dict) -> dict:
     out: dict = {"environment": env["jwtpizza_environment"], "prefix": prefix, "region": finder.region,
                  "urls": {"frontend": f"https://pizza.{domain}", "backend": f"https://pizza-service.{domain}"}}
     cloudfront = finder.client("cloudfront", "us-east-1")
-    dist = first(d for d in cloudfront.list_distributions()["DistributionList"].get("Items", []) or []
-                 if d.get("Comment") == f"{prefix}-frontend")
+    dist = first(d for d in distributions(cloudfront) if d.get("Comment") == f"{prefix}-frontend")
     if dist:
         origin = dist["Origins"]["Items"][0]["DomainName"]
         out["distribution"] = {"id": dist["Id"], "arn": dist["ARN"], "domain_name": dist["DomainName"],

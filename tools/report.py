@@ -69,13 +69,17 @@ class Finder:
         return sweep["resources"]
 
 
+def distributions(cloudfront):
+    """Every distribution of the account (ListDistributions pages after 100; a real account holds others)."""
+    return [d for page in cloudfront.get_paginator("list_distributions").paginate() for d in page["DistributionList"].get("Items") or []]
+
+
 def summary(finder: Finder, env: dict) -> list[str]:
     """The stack as a user sees it: the two sites and where CI deploys to."""
     prefix, domain = finder.prefix, env["jwtpizza_domain"]
     lines = []
     cloudfront = finder.client("cloudfront", "us-east-1")
-    dists = [d for d in cloudfront.list_distributions()["DistributionList"].get("Items", []) or []
-             if d["Comment"] == f"{prefix}-frontend"]
+    dists = [d for d in distributions(cloudfront) if d["Comment"] == f"{prefix}-frontend"]
     for dist in dists:
         lines.append(f"frontend  https://pizza.{domain} -> CloudFront {dist['DomainName']} "
                      f"(distribution {dist['Id']}, {dist['Status']})")

@@ -32,6 +32,23 @@ def _get_distribution(client, distribution_id):
     return client.get_distribution(Id=distribution_id)["Distribution"]
 
 
+# Without Includes, ListCertificates returns RSA_1024 and RSA_2048 certificates only (ACM API reference, Filters):
+# another stack's EC certificate that shares a validation record would go unseen.
+KEY_TYPES = ("RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1")
+
+
+@ACMErrors.call("list ACM certificates")
+def list_certificates(client):
+    """Every certificate summary of the region, of every key type, page after page."""
+    pages = client.get_paginator("list_certificates").paginate(Includes={"keyTypes": list(KEY_TYPES)})
+    return pages.build_full_result()["CertificateSummaryList"]
+
+
+@ACMErrors.lookup("describe the ACM certificate")
+def _describe_certificate(client, arn):
+    return client.describe_certificate(CertificateArn=arn)["Certificate"]
+
+
 @ACMErrors.delete("delete the ACM certificate")
 def delete_certificate(client, arn):
     client.delete_certificate(CertificateArn=arn)
@@ -41,9 +58,13 @@ def delete_certificate(client, arn):
 def delete_when_released(client, arn, timeout, delay=10, **wait_options):
     """Delete a certificate, retrying while ACM still counts a just-deleted distribution or listener as a user.
 
-    ACM releases a certificate some time after the resource that used it is gone, and refuses the delete with
-    ResourceInUseException until then.  On timeout the error names the certificate and the last refusal.
+    ACM releases a certificate some time after the resource that used it is gone (about 4 minutes after a load
+    balancer, 10 to 20 after a CloudFront distribution), and refuses the delete with ResourceInUseException until
+    then.  On timeout the error names the certificate, the last refusal and the users ACM still lists (InUseBy).
     """
+
+    def in_use_by():
+        return ", ".join((_describe_certificate(client, arn) or {}).get("InUseBy", [])) or "nothing"
 
     def attempt():
         try:
@@ -59,7 +80,7 @@ def delete_when_released(client, arn, timeout, delay=10, **wait_options):
         timeout,
         delay,
         f"ACM to release certificate {arn} for deletion",
-        explain=lambda last: f"last answer: {last}",
+        explain=lambda last: f"last answer: {last}; ACM still lists it in use by: {in_use_by()}",
         **wait_options,
     )
 

@@ -17,7 +17,12 @@ It holds:
   (``desired_view``) or from a read (``owned_view``), so that the two compare
   equal when nothing changed;
 - ``build_config`` / ``patch_config``, which write those fields into a new
-  DistributionConfig or into the full config read back, for UpdateDistribution.
+  DistributionConfig or into the full config read back, for UpdateDistribution;
+- ``delete_retrying``: a delete with ``IfMatch`` retried, with the ETag read again,
+  while CloudFront answers what on AWS only means "not yet" (a distribution read as
+  disabled and ``Deployed`` can still be refused with ``DistributionNotDisabled``, an
+  origin access control stays ``OriginAccessControlInUse`` a while after its
+  distribution is gone, and ``PreconditionFailed`` means the ETag moved meanwhile).
 
 Normalisations of a read (each one is a shape the real API can also return, or
 a field this module never writes; listed again in the module's notes):
@@ -45,11 +50,15 @@ from __future__ import annotations
 
 import copy
 import re
+import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import CloudFrontErrors
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import error_code
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import wait_for
 
 # Route 53 alias target zone of every CloudFront distribution.
 CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2"
@@ -57,6 +66,9 @@ CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2"
 ORIGIN_ID = "s3-site-origin"
 CALLER_REFERENCE_PREFIX = "jwtpizza.cloud/"
 LEGACY_CACHE_KEYS = ("ForwardedValues", "MinTTL", "DefaultTTL", "MaxTTL")
+# Answers of DeleteDistribution / DeleteOriginAccessControl that mean "not yet" on AWS (eventual consistency).
+DISTRIBUTION_NOT_YET = ("DistributionNotDisabled", "PreconditionFailed")
+ORIGIN_ACCESS_CONTROL_NOT_YET = ("OriginAccessControlInUse", "PreconditionFailed")
 
 OWNED_FIELDS = (
     "comment",
@@ -83,7 +95,8 @@ OWNED_FIELDS = (
 # ---------------------------------------------------------------- AWS calls
 
 
-def _paginate(call, list_key, **kwargs):
+def list_all(call, list_key, **kwargs):
+    """Every item of a CloudFront list call, page after page (``Marker``/``NextMarker``; items nest under ``list_key``)."""
     items, marker = [], None
     while True:
         page = call(**kwargs, **({"Marker": marker} if marker else {}))[list_key]
@@ -95,7 +108,7 @@ def _paginate(call, list_key, **kwargs):
 
 @CloudFrontErrors.call("list origin access controls")
 def list_origin_access_controls(client):
-    return _paginate(client.list_origin_access_controls, "OriginAccessControlList")
+    return list_all(client.list_origin_access_controls, "OriginAccessControlList")
 
 
 @CloudFrontErrors.lookup("get origin access control")
@@ -120,7 +133,7 @@ def delete_origin_access_control(client, oac_id, etag):
 
 @CloudFrontErrors.call("list CloudFront distributions")
 def list_distributions(client):
-    return _paginate(client.list_distributions, "DistributionList")
+    return list_all(client.list_distributions, "DistributionList")
 
 
 @CloudFrontErrors.lookup("get CloudFront distribution")
@@ -163,6 +176,35 @@ def tag_resource(client, arn, tags):
 @CloudFrontErrors.call("untag CloudFront distribution")
 def untag_resource(client, arn, keys):
     return client.untag_resource(Resource=arn, TagKeys={"Items": list(keys)})
+
+
+def delete_retrying(read_etag, delete, not_yet, timeout, delay, what, etag=None, sleep=time.sleep, clock=time.monotonic):
+    """Delete with ``delete(etag)``, retried with a fresh ``read_etag()`` while the answer's code is in ``not_yet``.
+
+    read_etag: callable returning the resource's current ETag, or None when it is gone (nothing left to delete).
+    etag: the ETag already known (the first attempt uses it; every retry reads it again).
+    Returns True when this call deleted the resource, False when it was already gone.  Raises the
+    ``JwtPizzaAWSError`` of any other answer at once, and ``JwtPizzaTimeout`` naming ``what`` and the last
+    refusal after ``timeout`` seconds.
+    """
+    known = {"etag": etag}
+
+    def attempt():
+        if known["etag"] is None:
+            known["etag"] = read_etag()
+            if known["etag"] is None:
+                return True, False
+        try:
+            return True, bool(delete(known["etag"]))
+        except JwtPizzaAWSError as exc:
+            code = error_code(exc)
+            if code not in not_yet:
+                raise
+            known["etag"] = None
+            return False, f"{code}: {exc.exception}"
+
+    return wait_for(attempt, timeout, delay, f"CloudFront to accept the delete of {what}",
+                    explain=lambda last: f"last answer: {last}", sleep=sleep, clock=clock)
 
 
 def existing_distribution_id(message):

@@ -45,10 +45,15 @@ DEFAULT_ROUTES = ("0.0.0.0/0", "::/0")
 
 
 def ec2_call(operation, result=None, kind="call"):
-    """The boto3 EC2 call ``operation`` as function(client, **params) under EC2Errors.<kind>; returns answer[result]."""
+    """The boto3 EC2 call ``operation`` as function(client, **params) under EC2Errors.<kind>; returns answer[result].
+
+    A describe that pages (NextToken, a large account) is read through boto3's paginator: ``result`` of every page.
+    """
 
     @getattr(EC2Errors, kind)(operation.replace("_", " "))
     def call(client, **params):
+        if result and client.can_paginate(operation):
+            return [item for page in client.get_paginator(operation).paginate(**params) for item in page.get(result, [])]
         answer = getattr(client, operation)(**params)
         return answer[result] if result else answer
 

@@ -25,6 +25,8 @@ AWS deletes it itself when the window ends, and ListSecrets leaves it out unless
 
 from __future__ import annotations
 
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._cloudfront import list_all
+
 
 def _paginate(client, operation, key, **params):
     if client.can_paginate(operation):
@@ -110,7 +112,7 @@ class Sweep:
         iam = self.client("iam", self.region)
         found["iam oidc providers"] = [
             o["Arn"] for o in iam.list_open_id_connect_providers().get("OpenIDConnectProviderList", [])
-            if self._tagged(iam.list_open_id_connect_provider_tags(OpenIDConnectProviderArn=o["Arn"]).get("Tags", []))
+            if self._tagged(_paginate(iam, "list_open_id_connect_provider_tags", "Tags", OpenIDConnectProviderArn=o["Arn"]))
         ]
         route53 = self.client("route53", "us-east-1")
         zones = [z for z in _paginate(route53, "list_hosted_zones", "HostedZones") if z["Name"].lower() == self.domain]
@@ -125,7 +127,7 @@ class Sweep:
             if self._ours(r["Name"])
         ]
         cloudfront = self.client("cloudfront", "us-east-1")
-        oacs = cloudfront.list_origin_access_controls().get("OriginAccessControlList", {}).get("Items", []) or []
+        oacs = list_all(cloudfront.list_origin_access_controls, "OriginAccessControlList")
         found["cloudfront origin access controls"] = [o["Name"] for o in oacs if o["Name"].startswith(p)]
         balancers = _paginate(self.client("elbv2", self.region), "describe_load_balancers", "LoadBalancers")
         found["load balancers"] = [lb["LoadBalancerName"] for lb in balancers if lb["LoadBalancerName"].startswith(p)]

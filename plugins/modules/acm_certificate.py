@@ -56,6 +56,16 @@ options:
     description: Seconds to wait for C(ISSUED) when O(wait=true).
     type: int
     default: 600
+  release_timeout:
+    description:
+      - Seconds O(state=absent) retries C(DeleteCertificate) while ACM still answers C(ResourceInUseException)
+        although every user its C(InUseBy) lists is gone. ACM releases a certificate minutes after its user is
+        deleted (about 4 minutes after a load balancer, 10 to 20 after a CloudFront distribution).
+      - On timeout it fails with C(release_pending=true), naming the certificate, ACM's last answer and C(InUseBy);
+        a repeated call resumes (the certificate role repeats it in slices, each retry line showing progress).
+      - A user that still exists is not waited for; the module fails at once, naming it.
+    type: int
+    default: 2700
 attributes:
   check_mode:
     support: partial
@@ -109,6 +119,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+release_pending:
+  description: Set (true) on a failure of O(state=absent) because ACM still counted a deleted user after O(release_timeout).
+  returned: that failure
+  type: bool
+  sample: true
 deleted:
   description: ARNs of the certificates deleted (or that check mode would delete).
   returned: O(state=absent) and a certificate existed
@@ -165,6 +180,7 @@ import time
 
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import delete_when_released
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import idempotency_token
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import list_certificates
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import live_users
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import name_set
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import validation_records
@@ -191,11 +207,6 @@ IDENTITY_KEYS = ("ManagedBy", "Project", "Environment")
 UNUSABLE = ("FAILED", "REVOKED", "EXPIRED", "VALIDATION_TIMED_OUT", "INACTIVE")
 TOKEN_ATTEMPTS = 4
 CHANGE_COMMENT = "jwtpizza.cloud acm_certificate DNS validation"
-
-
-@ACMErrors.call("list ACM certificates")
-def list_certificates(client):
-    return client.get_paginator("list_certificates").paginate().build_full_result()["CertificateSummaryList"]
 
 
 @ACMErrors.lookup("describe the ACM certificate")
@@ -426,8 +437,12 @@ class CertificateManager:
         changes = self.record_deletions(certs)
         before = view(certs[0]) if len(certs) == 1 else {"certificates": [view(c) for c in certs]}
         if not self.module.check_mode:  # certificates first: the records stay while a delete may still fail
-            for cert in certs:
-                delete_when_released(self.acm, cert["CertificateArn"], self.module.params["wait_timeout"])
+            for deleted, cert in enumerate(certs):
+                try:
+                    delete_when_released(self.acm, cert["CertificateArn"], self.module.params["release_timeout"],
+                                         sleep=self.sleep, clock=self.clock)
+                except JwtPizzaTimeout as exc:
+                    self.module.fail_json(msg=exc.message, release_pending=True, changed=deleted > 0)
             if changes:
                 change_record_sets(self.route53, self.zone_id, changes, CHANGE_COMMENT)
         return self.result({}, before, {}) | {"deleted": [c["CertificateArn"] for c in certs]}
@@ -476,6 +491,7 @@ def main():
             hosted_zone_id=dict(type="str"),
             wait=dict(type="bool", default=False),
             wait_timeout=dict(type="int", default=600),
+            release_timeout=dict(type="int", default=2700),
             **tag_options(),
         ),
         supports_check_mode=True,

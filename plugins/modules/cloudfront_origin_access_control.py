@@ -45,9 +45,16 @@ options:
     description:
       - V(present) creates or updates the OAC, V(absent) deletes it.
       - CloudFront refuses to delete an OAC that a distribution still uses; delete the distribution first.
+        Just after that distribution is deleted CloudFront may still answer C(OriginAccessControlInUse) (or
+        C(PreconditionFailed) when the ETag moved); the delete is then retried, with the ETag read again, for up
+        to O(wait_timeout) seconds, and the failure names the last answer.
     type: str
     default: present
     choices: [present, absent]
+  wait_timeout:
+    description: Seconds O(state=absent) retries a delete that CloudFront refuses as described in O(state).
+    type: int
+    default: 600
 notes:
   - "Only the name, description (when set), origin type, signing behaviour and signing protocol are compared.
     An empty description may be missing from a read (the emulator omits it); it counts as empty."
@@ -113,6 +120,8 @@ origin_access_control:
       returned: when the module wrote the OAC
 """
 
+import time
+
 from ansible_collections.jwtpizza.cloud.plugins.module_utils import _cloudfront as cf
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import DiffTracker
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
@@ -145,6 +154,10 @@ def _config(view):
 
 
 class OriginAccessControlManager:
+    sleep = staticmethod(time.sleep)
+    clock = staticmethod(time.monotonic)
+    poll_delay = 15
+
     def __init__(self, module):
         self.module = module
         self.params = module.params
@@ -207,9 +220,17 @@ class OriginAccessControlManager:
             return {"changed": False, "origin_access_control": {}, "diff": DiffTracker.of({}, {})}
         diff = DiffTracker.of(_view(found), {})
         if not self.module.check_mode:
-            read = cf.get_origin_access_control(self.client, found["Id"])
-            if read is not None:
-                cf.delete_origin_access_control(self.client, found["Id"], read["ETag"])
+            oac_id = found["Id"]
+            cf.delete_retrying(
+                lambda: (cf.get_origin_access_control(self.client, oac_id) or {}).get("ETag"),
+                lambda etag: cf.delete_origin_access_control(self.client, oac_id, etag),
+                cf.ORIGIN_ACCESS_CONTROL_NOT_YET,
+                self.params["wait_timeout"],
+                self.poll_delay,
+                f"origin access control {oac_id} ({found.get('Name')})",
+                sleep=self.sleep,
+                clock=self.clock,
+            )
         return {"changed": True, "origin_access_control": {}, "diff": diff}
 
 
@@ -222,6 +243,7 @@ def main():
             signing_behavior=dict(type="str", default="always", choices=["always", "never", "no-override"]),
             signing_protocol=dict(type="str", default="sigv4", choices=["sigv4"]),
             **state_option(),
+            wait_timeout=dict(type="int", default=600),
         ),
         supports_check_mode=True,
     )

@@ -33,6 +33,9 @@ options:
       - V(present) creates or updates the distribution.
       - V(absent) disables it if it is enabled, waits until it is deployed and deletes it. A run that was
         interrupted half-way resumes where it stopped.
+      - The delete is retried, with the ETag read again, for up to O(wait_timeout) seconds while CloudFront
+        answers C(DistributionNotDisabled) (a distribution just read as disabled and C(Deployed) can still be
+        refused) or C(PreconditionFailed) (the ETag moved meanwhile).
     type: str
     choices: [present, absent]
     default: present
@@ -116,7 +119,9 @@ options:
     type: bool
     default: false
   wait_timeout:
-    description: Seconds to wait for the status C(Deployed).
+    description:
+      - Seconds to wait for the status C(Deployed).
+      - With O(state=absent), also the window in which a refused delete is retried (see O(state)).
     type: int
     default: 1800
 notes:
@@ -237,6 +242,7 @@ class SiteDistributionManager:
     """Finds the distribution by name and brings it to the desired state."""
 
     sleep = staticmethod(time.sleep)
+    clock = staticmethod(time.monotonic)
     poll_delay = 15
 
     def __init__(self, module):
@@ -316,6 +322,7 @@ class SiteDistributionManager:
             what=f"CloudFront distribution {dist_id} ({self.name}) to be Deployed",
             explain=lambda read: f"its status is still {read['Distribution']['Status']!r}" if read else "it is gone",
             sleep=self.sleep,
+            clock=self.clock,
         )
 
     # ------------------------------------------------------------ present
@@ -399,7 +406,18 @@ class SiteDistributionManager:
             cf.update_distribution(self.client, dist_id, disabled, etag)
         read = self.wait_deployed(dist_id)
         if read is not None:
-            cf.delete_distribution(self.client, dist_id, read["ETag"])
+            # A distribution read as disabled and Deployed can still be refused for a while (DistributionNotDisabled).
+            cf.delete_retrying(
+                lambda: (cf.get_distribution(self.client, dist_id) or {}).get("ETag"),
+                lambda etag: cf.delete_distribution(self.client, dist_id, etag),
+                cf.DISTRIBUTION_NOT_YET,
+                self.params["wait_timeout"],
+                self.poll_delay,
+                f"CloudFront distribution {dist_id} ({self.name})",
+                etag=read["ETag"],
+                sleep=self.sleep,
+                clock=self.clock,
+            )
         return {"changed": True, "distribution": {}, "diff": diff}
 
 

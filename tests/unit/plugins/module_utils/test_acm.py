@@ -8,6 +8,7 @@ from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizz
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaTimeout
 
 ARN = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+DIST_ARN = "arn:aws:cloudfront::123456789012:distribution/E1ABCDEF2GHIJK"
 
 
 class FakeAcm:
@@ -21,6 +22,9 @@ class FakeAcm:
         if self.calls <= self.busy:
             raise botocore.exceptions.ClientError({"Error": {"Code": self.code, "Message": "in use"}}, "DeleteCertificate")
         return {}
+
+    def describe_certificate(self, **params):
+        return {"Certificate": {"CertificateArn": params["CertificateArn"], "InUseBy": [DIST_ARN]}}
 
 
 class Clock:
@@ -46,6 +50,7 @@ def test_delete_gives_up_naming_the_certificate():
     with pytest.raises(JwtPizzaTimeout) as raised:
         _acm.delete_when_released(client, ARN, 30, 10, sleep=clock.sleep, clock=clock)
     assert ARN in str(raised.value) and "in use" in str(raised.value)
+    assert f"ACM still lists it in use by: {DIST_ARN}" in str(raised.value)
 
 
 def test_other_errors_are_not_retried():

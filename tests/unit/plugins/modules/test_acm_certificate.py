@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 import boto3
+import botocore.client
 import botocore.exceptions
 import pytest
 from moto import settings as moto_settings
@@ -359,3 +360,54 @@ def test_other_request_errors_are_not_retried_with_another_token(zone_id, monkey
     out = present(zone_id)
     assert out.failed and out.result["msg"].startswith("Failed to request the ACM certificate")
     assert len(tokens) == 1
+
+
+def refuse_deletes(monkeypatch, times):
+    """DeleteCertificate answers ACM's documented ResourceInUseException ``times`` times, then reaches moto."""
+    original, seen = botocore.client.BaseClient._make_api_call, []
+
+    def answer(self, name, params):
+        if name == "DeleteCertificate":
+            seen.append(params)
+            if len(seen) <= times:
+                error = {"Error": {"Code": "ResourceInUseException", "Message": f"Certificate {params['CertificateArn']} is in use."}}
+                raise botocore.exceptions.ClientError(error, name)
+        return original(self, name, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", answer)
+    return seen
+
+
+@pytest.fixture
+def fake_time(monkeypatch):
+    """The manager's clock, advanced by its sleeps; returns the list of sleeps."""
+    now, slept = [0.0], []
+    monkeypatch.setattr(acm_certificate.CertificateManager, "clock", staticmethod(lambda: now[0]))
+
+    def sleep(seconds):
+        slept.append(seconds)
+        now[0] += seconds
+
+    monkeypatch.setattr(acm_certificate.CertificateManager, "sleep", staticmethod(sleep))
+    return slept
+
+
+def test_delete_waits_for_the_release_in_its_own_window_not_wait_timeout(zone_id, monkeypatch, fake_time, present, run):
+    """ACM releases a certificate minutes after its distribution or load balancer is gone (hashicorp/terraform-provider-aws#5307)."""
+    present(zone_id)
+    deletes = refuse_deletes(monkeypatch, times=30)  # 300 s of refusals, longer than wait_timeout
+    out = run(domain_name=DOMAIN, hosted_zone_id=zone_id, tags=dict(TAGS), state="absent", wait_timeout=60)
+    assert not out.failed, out.result
+    assert len(deletes) == 31 and sum(fake_time) == 300
+    assert certificates() == [] and not zone_cnames(zone_id)
+
+
+def test_delete_gives_up_after_release_timeout_with_release_pending(zone_id, monkeypatch, fake_time, present, run):
+    arn = present(zone_id).result["certificate"]["arn"]
+    acm_backends["123456789012"][REGION].set_certificate_in_use_by(arn, LB_ARN)  # gone, but ACM still lists it
+    refuse_deletes(monkeypatch, times=1000)
+    out = run(domain_name=DOMAIN, hosted_zone_id=zone_id, tags=dict(TAGS), state="absent", release_timeout=120)
+    assert out.failed and out.result["release_pending"] is True
+    assert arn in out.result["msg"] and "is in use" in out.result["msg"] and LB_ARN in out.result["msg"]
+    assert sum(fake_time) == 120
+    assert len(certificates()) == 1 and zone_cnames(zone_id)  # the records stay while the certificate does

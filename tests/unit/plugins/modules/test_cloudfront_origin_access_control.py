@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 import boto3
+import botocore.client
+import botocore.exceptions
 import pytest
 
 from ansible_collections.jwtpizza.cloud.plugins.modules import cloudfront_origin_access_control as oac_module
@@ -126,3 +128,57 @@ def test_finds_by_name_among_others(run):
     oac_id = run()["origin_access_control"]["id"]
     assert run()["origin_access_control"]["id"] == oac_id
     assert len(listed()) == 3
+
+
+@pytest.fixture
+def sleeps(monkeypatch):
+    """The module's waits, recorded instead of slept."""
+    made = []
+    monkeypatch.setattr(oac_module.OriginAccessControlManager, "sleep", staticmethod(made.append), raising=False)
+    return made
+
+
+def refuse(monkeypatch, operation, answers):
+    """Make ``operation`` answer the error codes of ``answers`` in turn (AWS's documented 409/412), then reach moto."""
+    statuses = {"OriginAccessControlInUse": 409, "PreconditionFailed": 412, "AccessDenied": 403}
+    original, pending, seen = botocore.client.BaseClient._make_api_call, list(answers), []
+
+    def answer(self, name, params):
+        if name == operation:
+            seen.append(params)
+            if pending:
+                code = pending.pop(0)
+                error = {"Error": {"Code": code, "Message": f"{code} (stubbed)"}, "ResponseMetadata": {"HTTPStatusCode": statuses[code]}}
+                raise botocore.exceptions.ClientError(error, name)
+        return original(self, name, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", answer)
+    return seen
+
+
+def test_absent_retries_while_cloudfront_still_counts_a_deleted_distribution(monkeypatch, api_calls, sleeps, run):
+    """Just after its distribution is deleted, AWS still answers OriginAccessControlInUse for a while
+    (hashicorp/terraform-provider-aws#28595); a moved ETag answers PreconditionFailed. Both are retried."""
+    run()
+    api_calls.clear()
+    deletes = refuse(monkeypatch, "DeleteOriginAccessControl", ["OriginAccessControlInUse", "PreconditionFailed"])
+    assert run(state="absent")["changed"] is True
+    assert len(deletes) == 3 and listed() == []
+    assert [name for name, _params in api_calls].count("GetOriginAccessControl") == 3  # the ETag read before each try
+    assert sleeps == [15, 15]
+
+
+def test_absent_gives_up_after_wait_timeout_naming_the_answer(monkeypatch, module_exit, sleeps):
+    run_args = {"name": "site-oac"}
+    assert not module_exit(oac_module, run_args).failed
+    refuse(monkeypatch, "DeleteOriginAccessControl", ["OriginAccessControlInUse"] * 50)
+    ended = module_exit(oac_module, dict(run_args, state="absent", wait_timeout=0))
+    assert ended.failed and "OriginAccessControlInUse" in ended.result["msg"]
+    assert len(listed()) == 1
+
+
+def test_absent_does_not_retry_other_errors(monkeypatch, module_exit, sleeps):
+    assert not module_exit(oac_module, {"name": "site-oac"}).failed
+    deletes = refuse(monkeypatch, "DeleteOriginAccessControl", ["AccessDenied"])
+    ended = module_exit(oac_module, {"name": "site-oac", "state": "absent"})
+    assert ended.failed and len(deletes) == 1 and sleeps == []

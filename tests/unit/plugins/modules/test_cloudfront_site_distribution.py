@@ -10,6 +10,8 @@ from __future__ import annotations
 import copy
 
 import boto3
+import botocore.client
+import botocore.exceptions
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
@@ -388,3 +390,54 @@ def test_purge_tags_removes_foreign_tags_and_false_keeps_them(api_calls, run):
     assert purged["changed"] is True
     assert writes(api_calls) == ["UntagResource"]
     assert "Foreign" not in purged["distribution"]["tags"]
+
+
+def refuse(monkeypatch, operation, answers):
+    """Make ``operation`` answer the error codes of ``answers`` in turn (AWS's documented 409/412), then reach moto.
+
+    Returns the list of (operation, params) refused or passed on, for that operation only."""
+    statuses = {"DistributionNotDisabled": 409, "PreconditionFailed": 412, "AccessDenied": 403}
+    original, pending, seen = botocore.client.BaseClient._make_api_call, list(answers), []
+
+    def answer(self, name, params):
+        if name == operation:
+            seen.append(params)
+            if pending:
+                code = pending.pop(0)
+                error = {"Error": {"Code": code, "Message": f"{code} (stubbed)"}, "ResponseMetadata": {"HTTPStatusCode": statuses[code]}}
+                raise botocore.exceptions.ClientError(error, name)
+        return original(self, name, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", answer)
+    return seen
+
+
+def test_absent_retries_a_delete_refused_just_after_deployed_with_a_fresh_etag(monkeypatch, api_calls, sleeps, run):
+    """AWS can answer DistributionNotDisabled to a distribution read as disabled and Deployed, and PreconditionFailed
+    when the ETag moved meanwhile (hashicorp/terraform-provider-aws#3034, #27147): both are retried."""
+    run(enabled=False)
+    api_calls.clear()
+    deletes = refuse(monkeypatch, "DeleteDistribution", ["DistributionNotDisabled", "PreconditionFailed"])
+    result = run(state="absent")
+    assert result["changed"] is True
+    assert len(deletes) == 3 and distributions() == []
+    names = [name for name, _params in api_calls]
+    # Each refusal is followed by a GetDistribution that reads the ETag again.
+    assert names.count("GetDistribution") == 3
+    assert sleeps == [15, 15]
+
+
+def test_absent_gives_up_on_a_refused_delete_after_wait_timeout_naming_the_answer(monkeypatch, run):
+    run(enabled=False)
+    refuse(monkeypatch, "DeleteDistribution", ["DistributionNotDisabled"] * 50)
+    result = run(state="absent", wait_timeout=0, expect_failure=True)
+    assert "to accept the delete" in result["msg"] and "DistributionNotDisabled" in result["msg"]
+    assert len(distributions()) == 1
+
+
+def test_absent_does_not_retry_other_delete_errors(monkeypatch, sleeps, run):
+    run(enabled=False)
+    deletes = refuse(monkeypatch, "DeleteDistribution", ["AccessDenied"])
+    result = run(state="absent", expect_failure=True)
+    assert "delete CloudFront distribution" in result["msg"]
+    assert len(deletes) == 1 and sleeps == []
