@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import re
 
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaErrors
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import SecretsManagerErrors
 
@@ -36,6 +38,11 @@ MIN_STORAGE = 20
 MAX_STORAGE = 65536
 ENGINE_VERSION = re.compile(r"^[5-9]\.\d+(\.\d+)?$")
 SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$")
+PORT = 3306
+# What ModifyDBInstance changes in place: view() key -> parameter.
+IN_PLACE = {"instance_class": "DBInstanceClass", "allocated_storage": "AllocatedStorage", "storage_type": "StorageType",
+            "multi_az": "MultiAZ", "backup_retention_period": "BackupRetentionPeriod", "deletion_protection": "DeletionProtection",
+            "publicly_accessible": "PubliclyAccessible", "vpc_security_group_ids": "VpcSecurityGroupIds", "engine_version": "EngineVersion"}
 IDENTIFIER = re.compile(r"^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)$")
 
 
@@ -81,6 +88,52 @@ def effective(instance):
     pending = instance.get("PendingModifiedValues") or {}
     return {**instance, **{k: v for k, v in pending.items() if k in (
         "DBInstanceClass", "AllocatedStorage", "MultiAZ", "BackupRetentionPeriod", "EngineVersion", "StorageType")}}
+
+
+def view(instance):
+    """The owned settings of a DescribeDBInstances item, pending values applied, as the module returns them."""
+    if not instance:
+        return {}
+    now = effective(instance)
+    secret = instance.get("MasterUserSecret") or {}
+    return {
+        "identifier": instance["DBInstanceIdentifier"],
+        "arn": instance.get("DBInstanceArn", ""),
+        "status": instance.get("DBInstanceStatus", ""),
+        "endpoint": (instance.get("Endpoint") or {}).get("Address", ""),
+        "port": (instance.get("Endpoint") or {}).get("Port", PORT),
+        "engine": instance.get("Engine", ""),
+        "engine_version": now.get("EngineVersion", ""),
+        "instance_class": now.get("DBInstanceClass", ""),
+        "allocated_storage": now.get("AllocatedStorage"),
+        "storage_type": now.get("StorageType", ""),
+        "storage_encrypted": instance.get("StorageEncrypted", False),
+        "publicly_accessible": instance.get("PubliclyAccessible", False),
+        "multi_az": now.get("MultiAZ", False),
+        "backup_retention_period": now.get("BackupRetentionPeriod"),
+        "deletion_protection": instance.get("DeletionProtection", False),
+        "db_name": instance.get("DBName", ""),
+        "master_username": instance.get("MasterUsername", ""),
+        "master_user_secret_arn": secret.get("SecretArn", ""),
+        "db_subnet_group_name": (instance.get("DBSubnetGroup") or {}).get("DBSubnetGroupName", ""),
+        "vpc_security_group_ids": sorted(g["VpcSecurityGroupId"] for g in instance.get("VpcSecurityGroups", [])),
+        "pending": instance.get("PendingModifiedValues") or {},
+        "tags": boto3_tag_list_to_ansible_dict(instance.get("TagList", [])),
+    }
+
+
+def replacements(have, want):
+    """Settings of ``want`` that differ from ``have`` (both as view() shows them) and need a new instance: {setting: (have, want)}."""
+    found = {k: (have[k], want[k]) for k in ("engine", "master_username", "db_subnet_group_name") if have[k] != want[k]}
+    if want["db_name"] and have["db_name"] != want["db_name"]:
+        found["db_name"] = (have["db_name"], want["db_name"])
+    if not have["storage_encrypted"]:
+        found["storage_encrypted"] = (False, True)
+    if have["allocated_storage"] and want["allocated_storage"] < have["allocated_storage"]:
+        found["allocated_storage"] = (have["allocated_storage"], want["allocated_storage"])
+    if "engine_version" in want and version_key(want["engine_version"]) < version_key(have["engine_version"]):
+        found["engine_version"] = (have["engine_version"], want["engine_version"])
+    return found
 
 
 @RDSErrors.lookup("describe the DB instance")

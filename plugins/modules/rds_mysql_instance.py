@@ -13,10 +13,9 @@ description:
     storage always encrypted), or restores it from O(restore_snapshot_identifier) when it does not exist yet.
   - The master password is managed by RDS in Secrets Manager (C(ManageMasterUserPassword)), or read from the
     C(password) key of O(master_user_secret_arn); no option takes a password.
-  - On an existing instance it applies in place what RDS changes in place (class, storage growth, storage type,
-    engine upgrade, backup retention, Multi-AZ, deletion protection, security groups, public access off, tags),
-    now or in the next maintenance window (O(apply_immediately)), and compares against the pending values so that a
-    re-run changes nothing.
+  - Changes in place what RDS changes in place (class, storage growth and type, engine upgrade, backup retention,
+    Multi-AZ, deletion protection, security groups, public access off, tags), now or in the next maintenance window
+    (O(apply_immediately)), comparing against the pending values so that a re-run changes nothing.
   - A difference that needs a new instance (engine, master user name, database name, subnet group, unencrypted
     storage, smaller storage, engine downgrade) fails, naming it, before any write, unless O(allow_replacement);
     then the old instance is deleted (with a final snapshot C(<id>-replaced-<UTC time>) unless
@@ -102,7 +101,7 @@ options:
     type: bool
     default: false
   final_snapshot_identifier:
-    description: Name of the final snapshot; empty gives C(<db_instance_identifier>-final-<YYYYMMDD-HHMMSS> (UTC)).
+    description: Name of the final snapshot; empty gives C(<db_instance_identifier>-final-<YYYYMMDD-HHMMSS>) (UTC).
     type: str
     default: ""
   delete_final_snapshot:
@@ -110,9 +109,7 @@ options:
     type: bool
     default: false
   wait:
-    description:
-      - Wait until the instance is C(available) (present) or gone (absent). A replacement and O(delete_final_snapshot)
-        always wait for the deletion.
+    description: Wait until the instance is C(available) or gone; a replacement and O(delete_final_snapshot) always wait.
     type: bool
     default: true
   wait_timeout:
@@ -196,6 +193,7 @@ db_instance:
     master_user_secret_arn:
       description: The secret holding the master password (RDS-managed or given).
       type: str
+      sample: "arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!db-1a2b-AbCdEf"
     instance_class:
       description: Class.
       type: str
@@ -235,39 +233,7 @@ from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_o
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import tag_options
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import wait_for
 
-PORT = 3306
 WAIT_DELAY = 15
-
-
-def view(instance):
-    if not instance:
-        return {}
-    now = rds.effective(instance)
-    secret = instance.get("MasterUserSecret") or {}
-    return {
-        "identifier": instance["DBInstanceIdentifier"],
-        "arn": instance.get("DBInstanceArn", ""),
-        "status": instance.get("DBInstanceStatus", ""),
-        "endpoint": (instance.get("Endpoint") or {}).get("Address", ""),
-        "port": (instance.get("Endpoint") or {}).get("Port", PORT),
-        "engine": instance.get("Engine", ""),
-        "engine_version": now.get("EngineVersion", ""),
-        "instance_class": now.get("DBInstanceClass", ""),
-        "allocated_storage": now.get("AllocatedStorage"),
-        "storage_type": now.get("StorageType", ""),
-        "storage_encrypted": instance.get("StorageEncrypted", False),
-        "publicly_accessible": instance.get("PubliclyAccessible", False),
-        "multi_az": now.get("MultiAZ", False),
-        "backup_retention_period": now.get("BackupRetentionPeriod"),
-        "deletion_protection": instance.get("DeletionProtection", False),
-        "db_name": instance.get("DBName", ""),
-        "master_username": instance.get("MasterUsername", ""),
-        "master_user_secret_arn": secret.get("SecretArn", ""),
-        "db_subnet_group_name": (instance.get("DBSubnetGroup") or {}).get("DBSubnetGroupName", ""),
-        "vpc_security_group_ids": sorted(g["VpcSecurityGroupId"] for g in instance.get("VpcSecurityGroups", [])),
-        "pending": instance.get("PendingModifiedValues") or {},
-        "tags": boto3_tag_list_to_ansible_dict(instance.get("TagList", [])),
-    }
 
 
 class Instance:
@@ -281,7 +247,7 @@ class Instance:
 
     # ---- what the options ask for
     def wanted(self):
-        """The owned settings as view() shows them."""
+        """The owned settings as rds.view() shows them."""
         return {
             "engine": "mysql",
             "instance_class": self.p["db_instance_class"],
@@ -299,29 +265,11 @@ class Instance:
             **({"engine_version": self.p["engine_version"]} if self.p["engine_version"] else {}),
         }
 
-    def replacements(self, have):
-        """Settings that differ and that RDS cannot change on this instance: {setting: (have, want)}."""
-        want = self.wanted()
-        found = {k: (have[k], want[k]) for k in ("engine", "master_username", "db_subnet_group_name") if have[k] != want[k]}
-        if want["db_name"] and have["db_name"] != want["db_name"]:
-            found["db_name"] = (have["db_name"], want["db_name"])
-        if not have["storage_encrypted"]:
-            found["storage_encrypted"] = (False, True)
-        if have["allocated_storage"] and want["allocated_storage"] < have["allocated_storage"]:
-            found["allocated_storage"] = (have["allocated_storage"], want["allocated_storage"])
-        if "engine_version" in want and rds.version_key(want["engine_version"]) < rds.version_key(have["engine_version"]):
-            found["engine_version"] = (have["engine_version"], want["engine_version"])
-        return found
-
     def modifications(self, have, instance):
         """ModifyDBInstance parameters for the in-place differences (recorded in the diff)."""
         want = self.wanted()
-        names = {"instance_class": "DBInstanceClass", "allocated_storage": "AllocatedStorage", "storage_type": "StorageType",
-                 "multi_az": "MultiAZ", "backup_retention_period": "BackupRetentionPeriod",
-                 "deletion_protection": "DeletionProtection", "publicly_accessible": "PubliclyAccessible",
-                 "vpc_security_group_ids": "VpcSecurityGroupIds", "engine_version": "EngineVersion"}
         params = {}
-        for key, name in names.items():
+        for key, name in rds.IN_PLACE.items():
             if key in want and have[key] != want[key]:
                 self.diff.add(key, have[key], want[key])
                 params[name] = want[key]
@@ -384,7 +332,7 @@ class Instance:
                                            MasterUserPassword=self.password())
             return rds.restore_instance(self.client, **params, ManageMasterUserPassword=True)
         params = {**self.common_params(), "Engine": "mysql", "AllocatedStorage": self.p["allocated_storage"],
-                  "StorageEncrypted": True, "Port": PORT, "MasterUsername": self.p["master_username"], **self.password_params()}
+                  "StorageEncrypted": True, "Port": rds.PORT, "MasterUsername": self.p["master_username"], **self.password_params()}
         if self.p["engine_version"]:
             params["EngineVersion"] = self.p["engine_version"]
         if self.p["db_name"]:
@@ -440,8 +388,8 @@ class Instance:
         if instance and instance.get("DBInstanceStatus") == "deleting":
             self.module.fail_json(msg=f"DB instance {self.id} is being deleted; run again once it is gone")
         if instance:
-            have = view(instance)
-            replace = self.replacements(have)
+            have = rds.view(instance)
+            replace = rds.replacements(have, self.wanted())
             if replace and not self.p["allow_replacement"]:
                 listed = ", ".join(f"{k} {b!r} -> {a!r}" for k, (b, a) in replace.items())
                 self.module.fail_json(msg=f"DB instance {self.id} would have to be replaced (a new, empty instance) to change {listed}; "
@@ -454,20 +402,20 @@ class Instance:
                     self.wait_gone()
                 instance = None
             else:
+                self.tags(instance)
                 params = self.modifications(have, instance)
                 if params:
                     self.result["changed"] = True
                     if not self.module.check_mode:
                         instance = rds.modify_instance(self.client, DBInstanceIdentifier=self.id,
                                                        ApplyImmediately=self.p["apply_immediately"], **params)
-                self.tags(instance)
         if not instance:
             instance = self.create()
         if self.p["wait"] and instance and not self.module.check_mode:
             instance = self.wait_available()
         elif self.result["changed"] and instance and not self.module.check_mode:
             instance = rds.describe_instance(self.client, self.id)
-        shown = view(instance)
+        shown = rds.view(instance)
         if shown and self.p["master_user_secret_arn"]:
             shown["master_user_secret_arn"] = self.p["master_user_secret_arn"]
         return {**self.result, "db_instance": shown, "diff": self.diff}
@@ -478,7 +426,7 @@ class Instance:
             if instance.get("DeletionProtection"):
                 self.module.fail_json(msg=f"DB instance {self.id} has deletion protection on: turn it off first "
                                           "(deletion_protection false with state=present), then delete it")
-            self.diff.add("db_instance", view(instance), {})
+            self.diff.add("db_instance", rds.view(instance), {})
             self.delete(instance, "final")
         snapshot = self.result["final_snapshot_identifier"]
         if self.module.check_mode or not instance:
