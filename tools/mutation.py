@@ -264,7 +264,7 @@ class Workspace:
         self.root = Path(base)
         self.tree = self.root / "ansible_collections" / "jwtpizza" / "cloud"
         self.tree.mkdir(parents=True)
-        for part in ("plugins", "tests", "meta"):
+        for part in ("plugins", "tests", "meta", "tools"):  # tests/unit/plugins/conftest.py loads tools/oci_image.py
             shutil.copytree(ROOT / part, self.tree / part, ignore=shutil.ignore_patterns("__pycache__", "output"))
         (self.tree / "pytest.ini").write_text(
             f"[pytest]\npythonpath = {self.root}\ntestpaths = tests/unit\naddopts = -p no:cacheprovider\n", encoding="utf-8"

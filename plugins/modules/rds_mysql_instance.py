@@ -460,7 +460,7 @@ def main():
             engine_version=dict(type="str", default=""),
             db_name=dict(type="str", default=""),
             master_username=dict(type="str", default="admin"),
-            master_user_secret_arn=dict(type="str", default=""),
+            master_user_secret_arn=dict(type="str", default="", no_log=False),
             db_subnet_group_name=dict(type="str"),
             vpc_security_group_ids=dict(type="list", elements="str", default=[]),
             backup_retention_period=dict(type="int", default=7),
