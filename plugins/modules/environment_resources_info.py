@@ -19,7 +19,7 @@ description:
   - ECS clusters and services that AWS keeps visible as C(INACTIVE) after their deletion are AWS's own tombstones
     (they cannot be deleted); they are returned apart, in RV(tombstones), not counted.
   - RDS DB instances and DB subnet groups are found by name too. The environment's manual DB snapshots (the final
-    snapshot a teardown keeps) are intended survivors: returned apart, in RV(survivors), not counted.
+    snapshot a teardown keeps) are intended survivors, returned apart in RV(survivors) and not counted.
   - C(teardown.yml) ends with this module and fails, naming them, when anything is left.
 author:
   - jwtpizza.cloud developers (@jwtpizza)

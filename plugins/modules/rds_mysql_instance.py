@@ -21,7 +21,7 @@ description:
     then the old instance is deleted (with a final snapshot C(<id>-replaced-<UTC time>) unless
     O(skip_final_snapshot)) and a new one created.
   - With O(state=absent) deletes the instance with a final snapshot (O(final_snapshot_identifier), by default
-    C(<id>-final-<UTC time>): a new name each time, so that the snapshots of several teardowns never collide),
+    C(<id>-final-<UTC time>), a new name each time so that the snapshots of several teardowns never collide),
     or without one (O(skip_final_snapshot)); with O(delete_final_snapshot) deletes that snapshot afterwards. A
     missing instance is not an error, and then nothing is written.
   - Replaces C(amazon.aws.rds_instance) for this collection's one database, so that the replacement rule, the
