@@ -73,6 +73,8 @@ TESTS = {
     "plugins/module_utils/_sweep.py": [f"{UNIT}/modules/test_environment_resources_info.py", f"{UNIT}/module_utils/test_pagination.py"],
     "plugins/modules/route53_alias.py": [f"{UNIT}/modules/test_route53.py"],
     "plugins/modules/route53_hosted_zone.py": [f"{UNIT}/modules/test_route53.py"],
+    "plugins/module_utils/_rds.py": [f"{UNIT}/modules/test_rds_mysql_instance.py"],
+    "plugins/module_utils/_sweep.py": [f"{UNIT}/modules/test_environment_resources_info.py"],
 }
 SEEDED_FILES = sorted(
     [str(p.relative_to(ROOT)) for p in (ROOT / "plugins/module_utils").glob("*.py")]

@@ -21,6 +21,9 @@ be deleted): they are reported separately, as ``tombstones``, not as leftovers. 
 is ``INACTIVE`` too but can and must be deleted (DeleteTaskDefinitions): it counts as a leftover.  A Secrets
 Manager secret scheduled for deletion (``DeletedDate`` set; the teardown's recovery window) is a tombstone too:
 AWS deletes it itself when the window ends, and ListSecrets leaves it out unless asked (IncludePlannedDeletion).
+
+The final DB snapshot a teardown takes (``<prefix>-db-final-<UTC time>``, and ``-replaced-`` ones) is an intended
+survivor: it is reported apart, as ``survivors``, not as a leftover (``database_delete_final_snapshot`` deletes it).
 """
 
 from __future__ import annotations
@@ -69,6 +72,11 @@ def _status(client, arn):
     return None
 
 
+def _is_db_snapshot(arn):
+    parts = arn.split(":")
+    return len(parts) > 5 and parts[2] == "rds" and parts[5] == "snapshot"
+
+
 class Sweep:
     def __init__(self, client, project, environment, domain, region, hosts):
         self.client = client
@@ -88,6 +96,8 @@ class Sweep:
             arns |= {r["ResourceARN"] for r in _paginate(tagging, "get_resources", "ResourceTagMappingList", TagFilters=filters)}
         leftovers, tombstones = [], []
         for arn in sorted(arns):
+            if _is_db_snapshot(arn):
+                continue  # an intended survivor: see survivors()
             status = _status(self.client, arn)
             (tombstones if status in ("INACTIVE", "MISSING", "SCHEDULED") else leftovers).append(arn)
         return leftovers, tombstones
@@ -139,6 +149,11 @@ class Sweep:
         found["ecs task definitions"] = [arn.split("/")[-1] for status in ("ACTIVE", "INACTIVE")
                                          for arn in _paginate(ecs, "list_task_definitions", "taskDefinitionArns", status=status)
                                          if arn.split("/")[-1].startswith(p)]
+        rds = self.client("rds", self.region)
+        found["rds db instances"] = [i["DBInstanceIdentifier"] for i in _paginate(rds, "describe_db_instances", "DBInstances")
+                                     if i["DBInstanceIdentifier"].startswith(p)]
+        found["rds db subnet groups"] = [g["DBSubnetGroupName"] for g in _paginate(rds, "describe_db_subnet_groups", "DBSubnetGroups")
+                                         if g["DBSubnetGroupName"].startswith(p)]
         for region in self.regions:
             acm = self.client("acm", region)
             certificates = _paginate(acm, "list_certificates", "CertificateSummaryList")
@@ -159,9 +174,16 @@ class Sweep:
     def _certificate_is_ours(self, acm, arn):
         return self._tagged(acm.list_tags_for_certificate(CertificateArn=arn).get("Tags", []))
 
+    def survivors(self):
+        """The manual DB snapshots of the environment (final snapshots of teardowns): kept on purpose, not counted."""
+        snapshots = _paginate(self.client("rds", self.region), "describe_db_snapshots", "DBSnapshots", SnapshotType="manual")
+        names = (s["DBSnapshotIdentifier"] for s in snapshots)
+        return sorted(f"rds db snapshot {name}" for name in names if name.startswith(self.prefix))
+
     def run(self):
-        """{"resources": {kind: [names]}, "tombstones": [ARNs], "count": N} (a resource found both by its tags and by
-        its name counts twice: the count says whether anything is left, not how much)."""
+        """{"resources": {kind: [names]}, "tombstones": [ARNs], "survivors": [names], "count": N} (a resource found both
+        by its tags and by its name counts twice: the count says whether anything is left, not how much)."""
         leftovers, tombstones = self.tagged()
         resources = {kind: items for kind, items in {"tagged resources": leftovers, **self.by_name()}.items() if items}
-        return {"resources": resources, "tombstones": tombstones, "count": sum(len(items) for items in resources.values())}
+        return {"resources": resources, "tombstones": tombstones, "survivors": self.survivors(),
+                "count": sum(len(items) for items in resources.values())}

@@ -21,6 +21,8 @@ description:
     AWS at the end of their recovery window). They are returned apart, in RV(tombstones), not counted; a secret of
     the environment (name C(<project>-<environment>/...) or its tags) that is not scheduled for deletion is a
     leftover.
+  - RDS DB instances and DB subnet groups are found by name too. The environment's manual DB snapshots (the final
+    snapshot a teardown keeps) are intended survivors, returned apart in RV(survivors) and not counted.
   - C(teardown.yml) ends with this module and fails, naming them, when anything is left.
 author:
   - jwtpizza.cloud developers (@jwtpizza)
@@ -89,6 +91,12 @@ tombstones:
   type: list
   elements: str
   sample: ["arn:aws:ecs:us-west-2:123456789012:cluster/jwt-pizza-dev-cluster"]
+survivors:
+  description: The environment's manual DB snapshots (final snapshots of teardowns), kept on purpose and not counted.
+  returned: always
+  type: list
+  elements: str
+  sample: ["rds db snapshot jwt-pizza-dev-db-final-20261202-031500"]
 """
 
 import contextlib

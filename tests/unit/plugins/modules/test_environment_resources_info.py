@@ -108,3 +108,39 @@ def test_secrets_are_leftovers_until_scheduled_for_deletion_then_tombstones(run_
     sm.delete_secret(SecretId=untagged, RecoveryWindowInDays=7)
     result = sweep(run_module)
     assert result["count"] == 0 and result["tombstones"] == [arn]
+
+
+def db_network():
+    ec2 = boto3.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.42.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.42.{i}.0/24", AvailabilityZone=f"us-east-1{z}")["Subnet"]["SubnetId"]
+               for i, z in ((0, "a"), (1, "b"))]
+    rds = boto3.client("rds")
+    for name in ("jwt-pizza-dev-db", "jwt-pizza-dev2-db"):
+        rds.create_db_subnet_group(DBSubnetGroupName=name, DBSubnetGroupDescription="db", SubnetIds=subnets)
+    return rds
+
+
+def test_a_leftover_database_and_its_subnet_group_are_found_by_name(run_module):
+    rds = db_network()
+    for name in ("jwt-pizza-dev-db", "jwt-pizza-dev2-db"):
+        rds.create_db_instance(DBInstanceIdentifier=name, DBInstanceClass="db.t4g.micro", Engine="mysql", AllocatedStorage=20,
+                               MasterUsername="admin", ManageMasterUserPassword=True, DBSubnetGroupName=name)
+    result = sweep(run_module)
+    assert result["resources"]["rds db instances"] == ["jwt-pizza-dev-db"]
+    assert result["resources"]["rds db subnet groups"] == ["jwt-pizza-dev-db"]
+    assert result["count"] == 2
+
+
+def test_the_final_db_snapshot_is_a_survivor_not_a_leftover(run_module):
+    rds = db_network()
+    tags = [{"Key": k, "Value": v} for k, v in TAGS.items()]
+    rds.create_db_instance(DBInstanceIdentifier="jwt-pizza-dev-db", DBInstanceClass="db.t4g.micro", Engine="mysql", AllocatedStorage=20,
+                           MasterUsername="admin", ManageMasterUserPassword=True, DBSubnetGroupName="jwt-pizza-dev-db", Tags=tags,
+                           CopyTagsToSnapshot=True)
+    rds.delete_db_instance(DBInstanceIdentifier="jwt-pizza-dev-db", FinalDBSnapshotIdentifier="jwt-pizza-dev-db-final-20261202-031500")
+    rds.delete_db_subnet_group(DBSubnetGroupName="jwt-pizza-dev-db")
+    rds.delete_db_subnet_group(DBSubnetGroupName="jwt-pizza-dev2-db")
+    result = sweep(run_module)
+    assert result["count"] == 0, result["resources"]
+    assert result["survivors"] == ["rds db snapshot jwt-pizza-dev-db-final-20261202-031500"]
