@@ -90,7 +90,7 @@ def test_a_phase_ends_with_its_last_task_not_with_the_next_play(callback, tmp_pa
     run(callback, local, "dns", "Find the zone", clock=clock, seconds=2.0)
     run(callback, local, "dns", "Publish the zone", clock=clock, seconds=1.0)
     # Tasks without a role afterwards (add_host, a skipped include of the next play) are not the zone's time.
-    for _ in range(5):
+    for _turn in range(5):
         run(callback, local, None, "Something else", clock=clock, seconds=10.0)
     callback.v2_playbook_on_stats(AggregateStats())
     record = json.loads((tmp_path / "playbook.run.json").read_text())
