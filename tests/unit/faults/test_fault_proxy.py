@@ -117,7 +117,7 @@ def test_throttling_parses_as_the_service_throttling_error(make_proxy, service, 
 def test_server_errors_parse_as_5xx(make_proxy, service, region, call, kwargs, code):
     proxy = make_proxy(rate=1.0, kinds=["server"])
     statuses = set()
-    for _ in range(6):  # the seeded variant alternates between 500 and 503
+    for _attempt in range(6):  # the seeded variant alternates between 500 and 503
         with pytest.raises(ClientError) as raised:
             getattr(client(proxy, service, region), call)(**kwargs)
         statuses.add(raised.value.response["ResponseMetadata"]["HTTPStatusCode"])

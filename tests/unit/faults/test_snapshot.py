@@ -11,6 +11,9 @@ sys.path.insert(0, str(ROOT / "tests/faults"))
 from snapshot import differences, normalize  # noqa: E402
 
 
+TARGET_GROUP = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/jwt-pizza-dev-tg/"
+
+
 def stack(distribution="TKTCF1BNH4BZV", zone="BPLJWIQV6YOAQBIS3RW7Y9", vpc="vpc-0a1b2c3d4e5f60718", extra=()):
     return {
         "resources": {"tagged resources": [f"arn:aws:cloudfront::123456789012:distribution/{distribution}",
@@ -19,8 +22,7 @@ def stack(distribution="TKTCF1BNH4BZV", zone="BPLJWIQV6YOAQBIS3RW7Y9", vpc="vpc-
         "records": [{"Name": "pizza.jwtpizza.example.com.", "Type": "A",
                      "AliasTarget": {"DNSName": "d1a2b3c4e5f6g7.cloudfront.net.", "HostedZoneId": "Z2FDTNDATAQYW2"}},
                     {"Name": "_0123456789abcdef0123456789abcdef.pizza.jwtpizza.example.com.", "Type": "CNAME"}],
-        "listeners": [{"Port": 443, "DefaultActions": [{"TargetGroupArn": "arn:aws:elasticloadbalancing:us-west-2:123456789012:"
-                                                                            "targetgroup/jwt-pizza-dev-tg/0123456789abcdef"}]}],
+        "listeners": [{"Port": 443, "DefaultActions": [{"TargetGroupArn": TARGET_GROUP + "0123456789abcdef"}]}],
     }
 
 
@@ -42,9 +44,8 @@ def test_a_duplicate_counts():
 def test_a_changed_setting_counts():
     other = stack()
     other["listeners"][0]["Port"] = 80
-    assert differences(normalize(stack()), normalize(other)) == ['/listeners: [{"DefaultActions": [{"TargetGroupArn": '
-                                                                  '"arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/'
-                                                                  'jwt-pizza-dev-tg/<id>"}], "Port": 443}] != [{"DefaultActions": '
-                                                                  '[{"TargetGroupArn": "arn:aws:elasticloadbalancing:us-west-2:'
-                                                                  '123456789012:targetgroup/jwt-pizza-dev-tg/<id>"}], "Port": 80}]']
+    normalized = TARGET_GROUP + "<id>"
+    expected = (f'/listeners: [{{"DefaultActions": [{{"TargetGroupArn": "{normalized}"}}], "Port": 443}}] != '
+                f'[{{"DefaultActions": [{{"TargetGroupArn": "{normalized}"}}], "Port": 80}}]')
+    assert differences(normalize(stack()), normalize(other)) == [expected]
     assert differences({"a": 1}, {}) == ["/a: 1 != \"<missing>\""]
