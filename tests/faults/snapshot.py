@@ -24,6 +24,7 @@ IDS = [
     (re.compile(r"\b(distribution|origin-access-control)/[0-9A-Z]{10,16}\b"), r"\1/<id>"),
     (re.compile(r"(hostedzone/|\()[0-9A-Z]{10,32}\b"), r"\1<zone-id>"),
     (re.compile(r"-\d{6,12}\.([a-z0-9-]+)\.elb\.amazonaws\.com"), r"-<id>.\1.elb.amazonaws.com"),
+    (re.compile(r"(:secret:[^:\s\"]+)-[A-Za-z0-9]{6}\b"), r"\1-<id>"),
 ]
 
 

@@ -14,9 +14,10 @@ from snapshot import differences, normalize  # noqa: E402
 TARGET_GROUP = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/jwt-pizza-dev-tg/"
 
 
-def stack(distribution="TKTCF1BNH4BZV", zone="BPLJWIQV6YOAQBIS3RW7Y9", vpc="vpc-0a1b2c3d4e5f60718", extra=()):
+def stack(distribution="TKTCF1BNH4BZV", zone="BPLJWIQV6YOAQBIS3RW7Y9", vpc="vpc-0a1b2c3d4e5f60718", secret="gcdiCP", extra=()):
     return {
         "resources": {"tagged resources": [f"arn:aws:cloudfront::123456789012:distribution/{distribution}",
+                                           f"arn:aws:secretsmanager:us-west-2:123456789012:secret:jwt-pizza-dev/jwt-signing-key-{secret}",
                                            f"arn:aws:ec2:us-west-2:123456789012:vpc/{vpc}", *extra],
                       "route53 zones": [f"jwtpizza.example.com. ({zone})"]},
         "records": [{"Name": "pizza.jwtpizza.example.com.", "Type": "A",
@@ -27,7 +28,7 @@ def stack(distribution="TKTCF1BNH4BZV", zone="BPLJWIQV6YOAQBIS3RW7Y9", vpc="vpc-
 
 
 def test_generated_ids_do_not_count():
-    other = stack("UZSN56FOMVPV2", "Z9XYZ8WVU7TS6R5Q4P3O2N", "vpc-0f1e2d3c4b5a69788")
+    other = stack("UZSN56FOMVPV2", "Z9XYZ8WVU7TS6R5Q4P3O2N", "vpc-0f1e2d3c4b5a69788", "xpoxpI")
     other["records"][0]["AliasTarget"]["DNSName"] = "dzz9yy8xx7ww6v.cloudfront.net."
     other["records"][1]["Name"] = "_fedcba9876543210fedcba9876543210.pizza.jwtpizza.example.com."
     other["listeners"][0]["DefaultActions"][0]["TargetGroupArn"] = other["listeners"][0]["DefaultActions"][0]["TargetGroupArn"].replace(
