@@ -13,7 +13,7 @@ export PATH := $(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export EMULATOR_PORT
 
-.PHONY: help setup lock emulator emulator-stop demo demo-down test lint sanity unit actionlint molecule bench clean
+.PHONY: help setup lock emulator emulator-stop demo demo-down test lint sanity unit actionlint faults molecule bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -62,7 +62,7 @@ demo-down: setup ## Tear the demo stack down, prove nothing is left, stop the em
 	  ansible-playbook playbooks/teardown.yml && $(VENV)/bin/python tools/report.py --leftovers || rc=$$?; \
 	fi; $(VENV)/bin/python tools/emulator.py stop; exit $$rc
 
-test: setup ## Run every gate: lint, sanity, unit, actionlint, molecule
+test: setup ## Run every gate: lint, sanity, unit, actionlint, faults, molecule
 	tools/run-tests.sh
 
 lint: setup ## ruff, yamllint, ansible-lint
@@ -76,6 +76,9 @@ unit: setup ## pytest unit tests
 
 actionlint: setup ## Lint .github/workflows and the app repositories' workflows (extras/workflows)
 	tools/run-tests.sh actionlint
+
+faults: setup ## site.yml and teardown.yml through a proxy failing 20 % of the requests (FAULTS_SEED, FAULTS_RATE)
+	tools/run-tests.sh faults
 
 molecule: setup ## All molecule scenarios (each with its own emulator)
 	tools/run-tests.sh molecule

@@ -74,7 +74,7 @@ TESTS = {
     "plugins/modules/route53_alias.py": [f"{UNIT}/modules/test_route53.py"],
     "plugins/modules/route53_hosted_zone.py": [f"{UNIT}/modules/test_route53.py"],
     "plugins/module_utils/_rds.py": [f"{UNIT}/modules/test_rds_mysql_instance.py"],
-    "plugins/module_utils/_sweep.py": [f"{UNIT}/modules/test_environment_resources_info.py"],
+    "tests/faults/fault_proxy.py": ["tests/unit/faults/test_fault_proxy.py"],
 }
 SEEDED_FILES = sorted(
     [str(p.relative_to(ROOT)) for p in (ROOT / "plugins/module_utils").glob("*.py")]
