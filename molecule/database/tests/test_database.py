@@ -59,6 +59,41 @@ class TestInstance:
         assert tag_dict(database["instance"]["TagList"]).items() >= env()["tags"].items()
 
 
+class TestTheServiceReadsTheDatabase:
+    """The container gets the database by name and the password by the ARN of the RDS-managed secret; the
+    execution role reads exactly the referenced secrets."""
+
+    @pytest.fixture(scope="class")
+    def container(self):
+        ecs = client("ecs")
+        service = ecs.describe_services(cluster=f"{prefix()}-cluster", services=[f"{prefix()}-service"])["services"][0]
+        task = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
+        return task["containerDefinitions"][0]
+
+    def test_host_user_and_name_as_plain_environment(self, container, database):
+        db = database["instance"]
+        environment = {e["name"]: e["value"] for e in container.get("environment", [])}
+        assert {k: environment.get(k) for k in ("DB_HOST", "DB_USER", "DB_NAME")} == {
+            "DB_HOST": db["Endpoint"]["Address"], "DB_USER": db["MasterUsername"], "DB_NAME": db["DBName"]}
+        assert "DB_PASSWORD" not in environment
+
+    def test_the_password_by_the_arn_of_the_managed_secret_and_no_value(self, container, database):
+        arn = database["instance"]["MasterUserSecret"]["SecretArn"]
+        secrets = {s["name"]: s["valueFrom"] for s in container.get("secrets", [])}
+        assert secrets["DB_PASSWORD"] == f"{arn}:password::"
+        password = json.loads(client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"])["password"]
+        assert password not in json.dumps(container)
+
+    def test_the_execution_role_reads_exactly_the_referenced_secrets(self, container):
+        policy = client("iam").get_role_policy(RoleName=f"{prefix()}-ecs-execution", PolicyName="read-secrets")["PolicyDocument"]
+        granted = sorted(r for s in policy["Statement"] if "secretsmanager:GetSecretValue" in s["Action"]
+                         for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"]))
+        # IAM matches the secret's own ARN: the JSON key of a reference is cut off.
+        referenced = sorted({":".join(ref["valueFrom"].split(":")[:7]) + "*"
+                             for ref in container["secrets"] if ":secretsmanager:" in ref["valueFrom"]})
+        assert granted == referenced and len(referenced) == 3  # the JWT secret, the factory key, the DB password
+
+
 def test_check_diff_of_a_class_change_shows_exactly_that_and_changes_nothing():
     run = playbook("--check", "--diff", "-e", "database_instance_class=db.t4g.small")
     assert run.returncode == 0, run.stdout[-3000:]

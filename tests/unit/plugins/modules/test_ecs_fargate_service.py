@@ -442,3 +442,14 @@ def test_secrets_manager_arns_with_a_json_key_are_passed_by_reference_and_order_
     del api_calls[:]
     again = present(aws, secrets=dict(reversed(list(secrets.items()))))
     assert again.result["changed"] is False and writes(api_calls) == []
+
+
+def test_the_rds_managed_master_secret_is_a_valid_reference(aws, present):
+    # RDS names the secret it manages rds!db-<id> (ManageMasterUserPassword): "!" is part of a valid ARN.
+    push_image()
+    rds_secret = f"arn:aws:secretsmanager:{REGION}:123456789012:secret:rds!db-0123abcd-4567-MnOpQr:password::"
+    out = present(aws, secrets={"DB_PASSWORD": rds_secret})
+    assert not out.failed, out.result
+    [container] = boto3.client("ecs").describe_task_definition(taskDefinition=out.result["task_definition_arn"])[
+        "taskDefinition"]["containerDefinitions"]
+    assert container["secrets"] == [{"name": "DB_PASSWORD", "valueFrom": rds_secret}]
