@@ -79,7 +79,7 @@ attributes:
     description: With C(--diff), shows the paths it invalidates (before is empty).
   idempotent:
     support: partial
-    description:
+    details:
       - An invalidation is an action, not a state - every run with paths reports a change. A retry with the same
         O(caller_reference) creates nothing new on AWS (CloudFront returns the first invalidation).
 """

@@ -1,25 +1,16 @@
 """Every module's argument_spec says what its DOCUMENTATION says: types, defaults, choices, required, elements, suboptions."""
 
 import importlib
+from pathlib import Path
 
 import pytest
 import yaml
 
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
 
-MODULES = [
-    "acm_certificate",
-    "application_autoscaling_target",
-    "cloudfront_origin_access_control",
-    "cloudfront_site_distribution",
-    "ec2_public_network",
-    "ecr_repository",
-    "ecs_cluster",
-    "ecs_fargate_service",
-    "route53_alias",
-    "route53_hosted_zone",
-    "secretsmanager_app_secret",
-]
+# Every module of the collection: a new one is checked without being listed.
+MODULES = sorted(path.stem for path in (Path(__file__).resolve().parents[4] / "plugins/modules").glob("*.py")
+                 if path.stem != "__init__")
 # Documented by the amazon.aws.tags fragment, not in the module's own DOCUMENTATION.
 FRAGMENT_OPTIONS = {"tags", "purge_tags"}
 
