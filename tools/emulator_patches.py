@@ -42,6 +42,11 @@ The patches (each cites the AWS behaviour it restores):
    CreateService and returned by DescribeServices; ``events`` are returned newest first (at most 100).
 5. CloudFront invalidation status (API reference ``Invalidation``: "InProgress" or "Completed"): moto
    said "COMPLETED", so boto3's ``invalidation_completed`` waiter never finished.
+6. Bucket policies' ``aws:SecureTransport`` (S3 User Guide, "Enforce encryption of data in transit" and
+   "Amazon S3 condition key examples"): a statement with ``Bool {"aws:SecureTransport": "false"}`` applies to
+   plain-HTTP requests only.  moto ignores the condition, so the bucket role's deny of non-TLS requests denied
+   every request.  The emulator's plain-HTTP endpoint stands in for AWS's HTTPS one (every SDK call of the
+   collection uses TLS on AWS), so requests count as secure transport and such a statement does not apply.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ import contextlib
 import datetime
 import math
 import functools
+import json
 import os
 import threading
 import time
@@ -361,6 +367,43 @@ def _invalidation_status():
     return property(get, set_)
 
 
+# The emulator's plain-HTTP endpoint stands in for AWS's HTTPS endpoint.
+SECURE_TRANSPORT = "true"
+
+
+def _condition_holds(condition) -> bool:
+    """False when a ``Bool`` ``aws:SecureTransport`` condition excludes TLS requests; other conditions are left to
+    moto."""
+    for operator, keys in (condition or {}).items():
+        if not operator.lower().startswith("bool"):
+            continue
+        for key, value in keys.items():
+            wanted = value if isinstance(value, list) else [value]
+            if key.lower() == "aws:securetransport" and SECURE_TRANSPORT not in [str(v).lower() for v in wanted]:
+                return False
+    return True
+
+
+def _bucket_permission(original):
+    @functools.wraps(original)
+    def get_permission(self, action, resource):
+        if self.policy is None:
+            return original(self, action, resource)
+        document = json.loads(self.policy)
+        statements = document.get("Statement", [])
+        statements = statements if isinstance(statements, list) else [statements]
+        applying = [statement for statement in statements if _condition_holds(statement.get("Condition"))]
+        if len(applying) == len(statements):
+            return original(self, action, resource)
+        from moto.iam.access_control import IAMPolicy, PermissionResult
+
+        if not applying:
+            return PermissionResult.NEUTRAL
+        return IAMPolicy(json.dumps({**document, "Statement": applying})).is_action_permitted(action, resource)
+
+    return get_permission
+
+
 # --- applying ----------------------------------------------------------------------------------------------
 
 
@@ -368,6 +411,7 @@ def _targets():
     from moto.cloudfront.models import Invalidation
     from moto.ecs.models import EC2ContainerServiceBackend
     from moto.ecs.responses import EC2ContainerServiceResponse
+    from moto.s3.models import FakeBucket
 
     backend, response = EC2ContainerServiceBackend, EC2ContainerServiceResponse
     return [
@@ -376,6 +420,7 @@ def _targets():
         (backend, "describe_services", _describe_services(backend.describe_services)),
         (response, "create_service", _create_service_response(response.create_service)),
         (Invalidation, "status", _invalidation_status()),
+        (FakeBucket, "get_permission", _bucket_permission(FakeBucket.get_permission)),
     ]
 
 

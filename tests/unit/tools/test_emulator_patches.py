@@ -284,3 +284,25 @@ def test_emulator_serves_with_the_patches(emulator_server, aws_env):
             assert json.load(answer)  # the emulator answers its own API too
     finally:
         subprocess.run([*tool, "stop"], env=env, check=False, capture_output=True, timeout=60)
+
+
+def tls_only_policy(bucket):
+    # The bucket role's statement (roles/bucket): deny every request that does not use TLS.
+    return json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})
+
+
+def test_a_tls_only_bucket_policy_lets_the_emulators_requests_in(emulator):
+    s3 = boto3.client("s3", endpoint_url=emulator, region_name="us-east-1")
+    s3.create_bucket(Bucket="tls-only")
+    s3.put_bucket_policy(Bucket="tls-only", Policy=tls_only_policy("tls-only"))
+    s3.put_object(Bucket="tls-only", Key="index.html", Body=b"<html></html>")
+    assert s3.get_object(Bucket="tls-only", Key="index.html")["Body"].read() == b"<html></html>"
+
+
+def test_other_deny_statements_still_apply():
+    assert emulator_patches._condition_holds({"Bool": {"aws:SecureTransport": "true"}})
+    assert emulator_patches._condition_holds({"StringEquals": {"AWS:SourceArn": "arn:aws:cloudfront::1:distribution/X"}})
+    assert not emulator_patches._condition_holds({"Bool": {"aws:SecureTransport": ["false"]}})
