@@ -12,13 +12,8 @@ the rendered values to a JSON file.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
+from role_playbook import ROOT, run_rendering
 ACCOUNT = "123456789012"
 REGION = "us-west-2"
 JWT = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:jwt-pizza-dev/jwt-signing-key-AbCdEf"
@@ -52,18 +47,9 @@ PLAYBOOK = """
 
 
 def render(tmp_path, **facts):
-    playbook = tmp_path / "render.yml"
-    playbook.write_text(PLAYBOOK)
-    out = tmp_path / "out.json"
-    bin_dir = Path(sys.executable).parent
-    run = subprocess.run(
-        [str(bin_dir / "ansible-playbook"), "-i", "localhost,", "-c", "local", str(playbook),
-         "-e", json.dumps({"root": str(ROOT), "out": str(out), **facts})],
-        capture_output=True, text=True, cwd=ROOT, check=False,
-        env={**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_FORCE_COLOR": "0", "NO_COLOR": "1"},
-    )
+    run, data = run_rendering(tmp_path, PLAYBOOK, {"root": str(ROOT), **facts})
     assert run.returncode == 0, run.stdout + run.stderr
-    return json.loads(out.read_text())
+    return data
 
 
 def test_the_app_secrets_go_by_arn_and_the_role_reads_exactly_them(tmp_path):

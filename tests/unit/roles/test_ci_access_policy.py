@@ -11,15 +11,10 @@ then writes the role's rendered variables to a JSON file, which these tests read
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+from role_playbook import run_rendering
 ACCOUNT = "123456789012"
 REGION = "us-west-2"
 PREFIX = "jwt-pizza-dev"
@@ -67,22 +62,12 @@ PLAYBOOK = """
 
 
 def render(tmp_path, **extra):
-    playbook = tmp_path / "render.yml"
-    playbook.write_text(PLAYBOOK)
-    out = tmp_path / "out.json"
-    extra_vars = {
+    return run_rendering(tmp_path, PLAYBOOK, {
         "jwtpizza_project": "jwt-pizza", "jwtpizza_environment": "dev", "jwtpizza_domain": "jwtpizza.example.com",
         "jwtpizza_region": REGION, "jwtpizza_ci_repositories": REPOSITORIES,
         "ci_access_distribution_arn": DISTRIBUTION, "ci_access__account_id": ACCOUNT, "ci_access__partition": "aws",
-        "out": str(out), **extra,
-    }
-    bin_dir = Path(sys.executable).parent
-    run = subprocess.run(
-        [str(bin_dir / "ansible-playbook"), "-i", "localhost,", "-c", "local", str(playbook), "-e", json.dumps(extra_vars)],
-        capture_output=True, text=True, cwd=ROOT, check=False,
-        env={**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_FORCE_COLOR": "0", "NO_COLOR": "1"},
-    )
-    return run, (json.loads(out.read_text()) if run.returncode == 0 else None)
+        **extra,
+    })
 
 
 @pytest.fixture(scope="module")

@@ -13,15 +13,10 @@ entry points of the roles (public), then writes their rendered variables to a JS
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+from role_playbook import ROOT, run_rendering
 ACCOUNT = "123456789012"
 REGION = "us-west-2"
 DISTRIBUTION = f"arn:aws:cloudfront::{ACCOUNT}:distribution/E2QWRUHAPOMQZL"
@@ -60,24 +55,14 @@ PLAYBOOK = """
 
 
 def render(tmp_path, **extra):
-    playbook = tmp_path / "render.yml"
-    playbook.write_text(PLAYBOOK)
-    out = tmp_path / "out.json"
-    extra_vars = {
+    return run_rendering(tmp_path, PLAYBOOK, {
         "jwtpizza_project": "jwt-pizza", "jwtpizza_environment": "dev", "jwtpizza_domain": "jwtpizza.example.com",
         "jwtpizza_region": REGION, "iam__account_id": ACCOUNT, "iam__partition": "aws",
         "bucket_cloudfront_distribution_arns": [DISTRIBUTION],
         "bucket_policy_template": str(ROOT / "roles" / "bucket" / "templates" / "policy.json.j2"),
         "alias_cases": [{"type": "ipv4", "dns": ALB}, {"type": "dualstack", "dns": ALB}, {"type": "dualstack", "dns": ""}],
-        "out": str(out), **extra,
-    }
-    bin_dir = Path(sys.executable).parent
-    run = subprocess.run(
-        [str(bin_dir / "ansible-playbook"), "-i", "localhost,", "-c", "local", str(playbook), "-e", json.dumps(extra_vars)],
-        capture_output=True, text=True, cwd=ROOT, check=False,
-        env={**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_FORCE_COLOR": "0", "NO_COLOR": "1"},
-    )
-    return run, (json.loads(out.read_text()) if run.returncode == 0 else None)
+        **extra,
+    })
 
 
 @pytest.fixture(scope="module")
