@@ -111,9 +111,11 @@ def name_set(domain, sans):
     return sorted({normalize_name(n) for n in [domain, *sans] if n})
 
 
-def idempotency_token(names, identity, attempt=0):
-    """≤32 alphanumeric characters derived from the identity (and the attempt, see request())."""
+def idempotency_token(names, identity, attempt=0, window=None):
+    """≤32 alphanumeric characters derived from the identity, the attempt and the time window (see request())."""
     text = "|".join(names) + "|" + ",".join(f"{k}={identity[k]}" for k in sorted(identity)) + f"|{attempt}"
+    if window is not None:
+        text += f"|w{window}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 

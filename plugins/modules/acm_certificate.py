@@ -17,8 +17,11 @@ description:
     (O(domain_name) plus O(subject_alternative_names), order-insensitive) and the identity tags
     C(ManagedBy=jwtpizza.cloud), C(Project) and C(Environment) (the last two only when O(tags) holds them).
     Other tags are managed like any tag, they do not identify the certificate.
-  - Requests carry their tags and an idempotency token derived from the identity, so a run killed between
-    two calls never creates a duplicate.
+  - Requests carry their tags and an idempotency token derived from the identity and the current ten-minute
+    window of the clock, so a run killed between two calls and run again never creates a duplicate (the new
+    certificate is found by its tags, or its request is answered from the token). ACM keeps a token bound to
+    the certificate it created, even a deleted one, for an hour: with four tokens per window, an environment can be
+    built and torn down four times in ten minutes and as often as wanted over longer spans.
 author:
   - jwtpizza.cloud developers (@jwtpizza)
 options:
@@ -206,6 +209,8 @@ MANAGED_BY = "jwtpizza.cloud"
 IDENTITY_KEYS = ("ManagedBy", "Project", "Environment")
 UNUSABLE = ("FAILED", "REVOKED", "EXPIRED", "VALIDATION_TIMED_OUT", "INACTIVE")
 TOKEN_ATTEMPTS = 4
+# Seconds: one sequence of tokens per window of the wall clock (ACM forgets a token after an hour).
+TOKEN_WINDOW = 600
 CHANGE_COMMENT = "jwtpizza.cloud acm_certificate DNS validation"
 
 
@@ -239,6 +244,7 @@ class CertificateManager:
 
     sleep = staticmethod(time.sleep)
     clock = staticmethod(time.monotonic)
+    wall_clock = staticmethod(time.time)
     issue_delay = 5
     record_delay = 3
     record_timeout = 60
@@ -308,8 +314,9 @@ class CertificateManager:
         """RequestCertificate with the tags and the identity's token; returns the described certificate.
 
         A token stays bound for an hour to the certificate it created, even a deleted one (moto then fails with
-        HTTP 500, ACM returns the deleted ARN): the next token of the deterministic sequence is used then.
+        HTTP 500, ACM returns the deleted ARN): the next token of the window's deterministic sequence is used then.
         """
+        window = int(self.wall_clock() // TOKEN_WINDOW)
         params = {
             "DomainName": self.domain,
             "ValidationMethod": "DNS",
@@ -319,7 +326,7 @@ class CertificateManager:
         if sans:
             params["SubjectAlternativeNames"] = sans
         for attempt in range(TOKEN_ATTEMPTS):
-            params["IdempotencyToken"] = idempotency_token(self.names, self.identity, attempt)
+            params["IdempotencyToken"] = idempotency_token(self.names, self.identity, attempt, window)
             try:
                 arn = request_certificate(self.acm, params)
             except JwtPizzaAWSError as exc:

@@ -275,6 +275,35 @@ def test_token_is_deterministic_and_identity_bound():
     assert token(names, {"ManagedBy": "x"}, 0) != token(names, {"ManagedBy": "x"}, 1)
     # Stable across versions: a changed derivation would request a duplicate within ACM's one-hour token window.
     assert token(names, {"ManagedBy": "x"}) == "0c596e09b4f1eefe891174f2308c8214"
+    assert token(names, {"ManagedBy": "x"}, 0, 7) != token(names, {"ManagedBy": "x"}, 0, 8)
+    assert token(names, {"ManagedBy": "x"}, 0, 7) == "29cec90876a4354de3f2358ec0b0cf54"
+
+
+def test_tokens_follow_the_ten_minute_window_of_the_wall_clock(zone_id, monkeypatch, run):
+    """A rerun in the same window sends the same token; a later window starts a fresh sequence (ACM keeps a token
+    bound to its deleted certificate for an hour, so a fixed sequence ran out after four build-teardown cycles)."""
+    real, tokens = acm_certificate.request_certificate, []
+
+    def record(client, params):
+        # ACM answers a token of a deleted certificate with that certificate (moto: HTTP 500).
+        refused = params["IdempotencyToken"] in tokens
+        tokens.append(params["IdempotencyToken"])
+        if refused:
+            error = botocore.exceptions.ClientError({"Error": {"Code": "InternalFailure", "Message": "x"}}, "RequestCertificate")
+            raise JwtPizzaAWSError(message="Failed to request the ACM certificate", exception=error)
+        return real(client, params)
+
+    monkeypatch.setattr(acm_certificate, "request_certificate", record)
+    args = {"domain_name": DOMAIN, "hosted_zone_id": zone_id, "tags": dict(TAGS)}
+    for now in (6000.0, 6599.0, 6600.0):
+        monkeypatch.setattr(acm_certificate.CertificateManager, "wall_clock", staticmethod(lambda now=now: now))
+        assert not run(**args).failed
+        assert not run(**args, state="absent").failed
+    names = acm_certificate.name_set(DOMAIN, [])
+    identity = {"ManagedBy": "jwtpizza.cloud", "Project": "jwt-pizza", "Environment": "dev"}
+    first, second = (acm_certificate.idempotency_token(names, identity, attempt, 10) for attempt in (0, 1))
+    # The second build in the window: its first token is bound to the deleted certificate, the next one is new.
+    assert tokens == [first, first, second, acm_certificate.idempotency_token(names, identity, 0, 11)]
 
 
 def test_delete_keeps_a_record_another_certificate_still_uses(zone_id, present, run):
