@@ -20,7 +20,7 @@ description:
   - Requests carry their tags and an idempotency token derived from the identity and the current ten-minute
     window of the clock, so a run killed between two calls and run again never creates a duplicate (the new
     certificate is found by its tags, or its request is answered from the token). ACM keeps a token bound to
-    the certificate it created, even a deleted one, for an hour: with four tokens per window, an environment can be
+    the certificate it created, even a deleted one, for an hour; with four tokens per window, an environment can be
     built and torn down four times in ten minutes and as often as wanted over longer spans.
 author:
   - jwtpizza.cloud developers (@jwtpizza)
