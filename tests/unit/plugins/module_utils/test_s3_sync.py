@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ansible_collections.jwtpizza.cloud.plugins.module_utils import _s3_sync as sync
@@ -225,3 +227,29 @@ def test_build_digest_depends_on_content_and_names_only(tmp_path):
     assert same[0] == same[1]
     (second / "index.html").write_text("<html>2</html>")
     assert sync.build_digest(sync.scan_build(str(second), sync.DEFAULT_RULES, {})) != same[0]
+
+
+class _Body:
+    def __init__(self, data):
+        self.data = data
+
+    def read(self):
+        return self.data
+
+
+class _ManifestClient:
+    """get_object answers with the given bytes, as S3 returns the manifest object."""
+
+    def __init__(self, data):
+        self.data = data
+
+    def get_object(self, Bucket, Key):
+        return {"Body": _Body(self.data)}
+
+
+def test_a_manifest_is_used_only_in_the_version_this_code_writes():
+    current = {"version": sync.MANIFEST_VERSION, "objects": {"a.txt": {"sha256": "x"}}}
+    assert sync.get_manifest(_ManifestClient(json.dumps(current).encode()), "b", "k") == current
+    for other in ({"version": sync.MANIFEST_VERSION + 1, "objects": {}}, {"objects": {}}, [1], "x"):
+        assert sync.get_manifest(_ManifestClient(json.dumps(other).encode()), "b", "k") == {}
+    assert sync.get_manifest(_ManifestClient(b"not json"), "b", "k") == {}

@@ -441,3 +441,28 @@ def test_absent_does_not_retry_other_delete_errors(monkeypatch, sleeps, run):
     result = run(state="absent", expect_failure=True)
     assert "delete CloudFront distribution" in result["msg"]
     assert len(deletes) == 1 and sleeps == []
+
+
+def test_a_behavior_read_without_compress_does_not_compress():
+    """The module always wants compression: a cache behavior whose answer has no Compress field is drift."""
+    desired = cf.desired_view(dict(dist_module_defaults(), **ARGS))
+    read = cf.build_config(desired, "ref")
+    del read["DefaultCacheBehavior"]["Compress"]
+    assert cf.owned_view(read, desired)["compress"] is False
+    assert cf.owned_view(read, desired) != desired
+
+
+def test_a_patched_config_keeps_what_it_does_not_own_of_its_origin_and_every_other_origin():
+    desired = cf.desired_view(dict(dist_module_defaults(), **ARGS))
+    read = cf.build_config(desired, "ref")
+    ours = read["Origins"]["Items"][0]
+    ours.update({"ConnectionAttempts": 2, "OriginShield": {"Enabled": False}, "DomainName": "old.s3.amazonaws.com"})
+    other = {"Id": "api", "DomainName": "api.example.com", "ConnectionAttempts": 1,
+             "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "https-only"}}
+    read["Origins"] = {"Quantity": 2, "Items": [other, ours]}
+    patched = cf.patch_config(read, desired)["Origins"]
+    assert patched["Quantity"] == 2
+    first, second = patched["Items"]
+    assert (first["Id"], first["DomainName"], first["ConnectionAttempts"], first["OriginShield"]) == (
+        cf.ORIGIN_ID, ARGS["origin_bucket_domain"], 2, {"Enabled": False})
+    assert second == other

@@ -480,3 +480,16 @@ def test_without_tags_the_tags_are_left_alone(run_module, api_calls):
     assert not failed and result["changed"] is False, result["actions"]
     assert writes(api_calls) == []
     assert tags(read()["vpc"]) == {**TAGS, "Name": f"{NAME}-vpc"}
+
+
+def test_interfaces_are_described_up_to_five_then_counted():
+    enis = [{"NetworkInterfaceId": f"eni-{n}", "InterfaceType": "interface", "Status": "in-use"} for n in range(7)]
+    assert _ec2_enis.describe(enis[:5]) == ", ".join(f"eni-{n} (interface, in-use)" for n in range(5))
+    assert _ec2_enis.describe(enis) == ", ".join(f"eni-{n} (interface, in-use)" for n in range(5)) + " and 2 more"
+    assert _ec2_enis.describe([{"NetworkInterfaceId": "eni-x"}]) == "eni-x (?, ?)"
+
+
+def test_no_interface_to_wait_for_returns_an_empty_line_at_once(monkeypatch):
+    monkeypatch.setattr(_ec2_enis, "describe_network_interfaces", lambda client, filters: [])
+    monkeypatch.setattr(time, "sleep", lambda seconds: pytest.fail("slept"))
+    assert _ec2_enis.wait_released(None, [], "VPC vpc-1", 60) == ""

@@ -121,6 +121,36 @@ def test_only_a_changed_container_registers_a_revision(aws, api_calls, present):
     assert service()["taskDefinition"].endswith(f"{NAME}:2")
 
 
+def test_a_changed_deployment_setting_updates_only_it_then_nothing(aws, api_calls, present, monkeypatch):
+    """moto stores no deploymentConfiguration: the reads answer, as ECS does, with the last one written."""
+    real = ecs_fargate_service.ecs.describe_service
+    sent = []
+
+    def stored(client, cluster, name):
+        found = real(client, cluster, name)
+        written = [p["deploymentConfiguration"] for n, p in sent if n in ("CreateService", "UpdateService")
+                   and "deploymentConfiguration" in p]
+        if found is not None and written:
+            found["deploymentConfiguration"] = written[-1]
+        return found
+
+    monkeypatch.setattr(ecs_fargate_service.ecs, "describe_service", stored)
+    push_image()
+    present(aws)
+    sent.extend(api_calls)
+    del api_calls[:]
+    out = present(aws, maximum_percent=150)
+    assert out.result["changed"] is True
+    assert writes(api_calls) == ["UpdateService"]
+    [update] = [p for n, p in api_calls if n == "UpdateService"]
+    assert set(update) == {"cluster", "service", "deploymentConfiguration"}
+    assert update["deploymentConfiguration"]["maximumPercent"] == 150
+    sent.extend(api_calls)
+    del api_calls[:]
+    assert present(aws, maximum_percent=150).result["changed"] is False
+    assert writes(api_calls) == []
+
+
 def test_scaled_count_within_bounds_is_kept(aws, present):
     push_image()
     present(aws)

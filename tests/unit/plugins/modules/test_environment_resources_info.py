@@ -144,3 +144,19 @@ def test_the_final_db_snapshot_is_a_survivor_not_a_leftover(run_module):
     result = sweep(run_module)
     assert result["count"] == 0, result["resources"]
     assert result["survivors"] == ["rds db snapshot jwt-pizza-dev-db-final-20261202-031500"]
+
+
+def test_an_active_ecs_service_is_a_leftover_and_a_deleted_one_a_tombstone(run_module):
+    """The service's status is read in its own cluster (the ARN's cluster part), not in a cluster named after it."""
+    ecs = boto3.client("ecs")
+    tags = [{"key": k, "value": v} for k, v in TAGS.items()]
+    ecs.create_cluster(clusterName="jwt-pizza-dev-cluster")
+    arn = ecs.create_service(cluster="jwt-pizza-dev-cluster", serviceName="jwt-pizza-dev-service", desiredCount=0,
+                             tags=tags)["service"]["serviceArn"]
+    assert arn.endswith(":service/jwt-pizza-dev-cluster/jwt-pizza-dev-service")
+    result = sweep(run_module)
+    assert (result["resources"].get("tagged resources"), result["tombstones"]) == ([arn], [])
+    ecs.delete_service(cluster="jwt-pizza-dev-cluster", service="jwt-pizza-dev-service", force=True)
+    result = sweep(run_module)
+    assert arn not in result["resources"].get("tagged resources", [])
+    assert arn in result["tombstones"]
