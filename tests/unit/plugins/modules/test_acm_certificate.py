@@ -440,3 +440,16 @@ def test_delete_gives_up_after_release_timeout_with_release_pending(zone_id, mon
     assert arn in out.result["msg"] and "is in use" in out.result["msg"] and LB_ARN in out.result["msg"]
     assert sum(fake_time) == 120
     assert len(certificates()) == 1 and zone_cnames(zone_id)  # the records stay while the certificate does
+
+
+def test_of_two_certificates_of_one_identity_the_issued_one_is_used_even_when_older(zone_id, present):
+    older = present(zone_id).result["certificate"]
+    acm_backends["123456789012"][REGION]._certificates[older["arn"]].status = "ISSUED"
+    tags = [{"Key": k, "Value": v} for k, v in {**TAGS, "ManagedBy": "jwtpizza.cloud"}.items()]
+    newer = boto3.client("acm").request_certificate(DomainName=DOMAIN, ValidationMethod="DNS", Tags=tags,
+                                                    IdempotencyToken="another")["CertificateArn"]
+    assert newer != older["arn"]
+    out = present(zone_id)
+    assert not out.failed, out.result
+    assert out.result["certificate"]["arn"] == older["arn"]
+    assert any(f"2 certificates match {DOMAIN}; using {older['arn']}" in w for w in out.result.get("warnings", []))

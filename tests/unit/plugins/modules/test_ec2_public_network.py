@@ -342,6 +342,7 @@ def test_absent_waits_for_lingering_network_interfaces_before_deleting(run_modul
     assert writes_while_waiting == []
     assert "DescribeNetworkInterfaces" in [name for name, _params in api_calls]
     (warning,) = [w for w in result.get("warnings", []) if "network interface" in w]
+    assert warning.startswith("Waited ")
     assert f"1 network interface(s) of VPC {created['vpc_id']} ({NAME}-vpc) to be released: {eni} (ELB app/" in warning
     assert read() is None
 
