@@ -107,6 +107,7 @@ class TestWithMoto:
         ]
         assert read(arn) == (["sts.amazonaws.com"], [THUMB], {**TAGS, "Owner": "pizza-team"})
         assert result["diff"]["before"]["tags"] == {**TAGS, "Stale": "x"}
+        assert result["diff"]["after"]["tags"] == {**TAGS, "Owner": "pizza-team"}
         assert result["diff"]["after"]["thumbprint_list"] == [THUMB]
         api_calls.clear()
         again, _failed = run_module(iam_oidc_provider, wanted)

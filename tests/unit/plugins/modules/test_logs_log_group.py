@@ -53,6 +53,8 @@ def test_a_changed_retention_and_tags_are_applied(run_module):
     run(run_module, retention=30, tags={"Project": "jwt-pizza", "Old": "x"})
     changed = run(run_module, retention=14, tags={"Project": "jwt-pizza"})
     assert changed["changed"] and group()["retentionInDays"] == 14
+    assert changed["diff"]["before"]["tags"] == {"Project": "jwt-pizza", "Old": "x"}
+    assert changed["diff"]["after"]["tags"] == {"Project": "jwt-pizza"}
     assert boto3.client("logs").list_tags_log_group(logGroupName=NAME)["tags"] == {"Project": "jwt-pizza"}
 
 
@@ -67,3 +69,20 @@ def test_a_retention_logs_does_not_accept_fails_before_any_call(run_module, api_
     result, failed = run_module(logs_log_group, {"name": NAME, "retention": 31})
     assert failed and result["msg"].startswith("retention must be one of 1, 3, 5")
     assert writes(api_calls) == []
+
+
+# The values PutRetentionPolicy accepts (CloudWatch Logs API reference, PutRetentionPolicy, retentionInDays).
+DOCUMENTED_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+                             3288, 3653)
+
+
+@pytest.mark.parametrize("days", DOCUMENTED_RETENTION_DAYS)
+def test_every_retention_cloudwatch_documents_is_accepted(run_module, days):
+    assert run(run_module, check_mode=True, retention=days)["diff"]["after"]["log_group"]["retention"] == days
+
+
+def test_the_delete_helper_says_whether_it_deleted():
+    client = boto3.client("logs")
+    client.create_log_group(logGroupName=NAME)
+    assert logs_log_group.delete_log_group(client, NAME) is True
+    assert logs_log_group.delete_log_group(client, NAME) is False

@@ -259,3 +259,14 @@ def test_flags_the_describe_answer_omits_read_as_false():
     found = _rds.view(minimal)
     assert (found["publicly_accessible"], found["storage_encrypted"], found["multi_az"], found["deletion_protection"]) == (
         False, False, False, False)
+
+
+def test_dropping_the_given_secret_hands_the_password_to_rds_in_place(run_module, network, api_calls):
+    arn = boto3.client("secretsmanager").create_secret(Name="jwt-pizza/db", SecretString=json.dumps({"password": "s3cret-from-sm"}))["ARN"]
+    run(run_module, network, master_user_secret_arn=arn)
+    api_calls.clear()
+    changed = run(run_module, network, apply_immediately=True)
+    assert changed["changed"] is True and "CreateDBInstance" not in writes(api_calls)
+    sent = params_of(api_calls, "ModifyDBInstance")
+    assert sent["ManageMasterUserPassword"] is True and "MasterUserPassword" not in sent
+    assert changed["diff"]["after"]["master_password"] == "managed by RDS in Secrets Manager"

@@ -54,6 +54,7 @@ def test_creates_a_generated_value_once_then_changes_nothing(run_module, api_cal
     api_calls.clear()
     again = run(run_module, description="JWT signing secret", tags=TAGS)
     assert again["changed"] is False and writes(api_calls) == [] and again["secret"]["arn"] == first["secret"]["arn"]
+    assert (again["created"], again["restored"]) == (False, False)
 
 
 def test_an_existing_value_is_never_read_overwritten_or_returned(run_module, api_calls):
@@ -90,6 +91,7 @@ def test_absent_schedules_the_deletion_and_a_second_absent_changes_nothing(run_m
     api_calls.clear()
     deleted = run(run_module, state="absent", recovery_window_days=9)
     assert deleted["changed"] and deleted["secret"]["deletion_date"]
+    assert (deleted["created"], deleted["restored"]) == (False, False)
     assert [params for name, params in api_calls if name == "DeleteSecret"] == [
         {"SecretId": deleted["secret"]["arn"], "RecoveryWindowInDays": 9}
     ]
@@ -97,6 +99,7 @@ def test_absent_schedules_the_deletion_and_a_second_absent_changes_nothing(run_m
     api_calls.clear()
     again = run(run_module, state="absent")
     assert again["changed"] is False and writes(api_calls) == []
+    assert (again["created"], again["restored"]) == (False, False)
 
 
 def test_force_delete_deletes_without_recovery_even_when_scheduled(run_module, api_calls):
