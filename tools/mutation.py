@@ -90,8 +90,9 @@ def _default_tests(path):
     if not path.startswith("plugins/module_utils/"):
         return [f"{UNIT}/modules/test_{stem}.py"]
     own = [f"{UNIT}/module_utils/test_{stem.lstrip('_')}.py"]
+    imports = (f"module_utils.{stem} import", f"module_utils import {stem} ", f"module_utils import {stem}\n")
     users = [f"{UNIT}/modules/test_{module.stem}.py" for module in sorted((ROOT / "plugins/modules").glob("*.py"))
-             if f"module_utils.{stem} import" in module.read_text(encoding="utf-8")]
+             if any(text in module.read_text(encoding="utf-8") for text in imports)]
     return [test for test in own + users if (ROOT / test).is_file()]
 
 

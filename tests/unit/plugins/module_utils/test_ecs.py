@@ -192,3 +192,12 @@ def test_list_task_definitions_keeps_exactly_the_family_by_revision(ecs):
 def test_primary_deployment_id():
     assert _ecs.primary_deployment_id(service(NEW, [deployment("b", "ACTIVE", OLD), deployment("a", "PRIMARY", NEW)])) == "a"
     assert _ecs.primary_deployment_id({}) is None
+
+
+def test_load_balancers_compare_by_target_group_container_and_port_in_any_order():
+    a = {"targetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/a/1", "containerName": "app", "containerPort": 80}
+    b = {"targetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/b/2", "containerName": "app", "containerPort": 81}
+    assert _ecs.normalise_load_balancers([{**b, "loadBalancerName": None}, a]) == [a, b]
+    assert _ecs.normalise_load_balancers([{**a, "containerPort": 8080}]) != _ecs.normalise_load_balancers([a])
+    assert _ecs.normalise_load_balancers(None) == []
+    assert _ecs.normalise_service({"loadBalancers": [b, a]})["loadBalancers"] == [a, b]

@@ -12,6 +12,7 @@ import json
 import boto3
 import pytest
 
+from ansible_collections.jwtpizza.cloud.plugins.module_utils import _sweep
 from ansible_collections.jwtpizza.cloud.plugins.modules import environment_resources_info
 
 pytestmark = pytest.mark.usefixtures("moto_aws")
@@ -160,3 +161,10 @@ def test_an_active_ecs_service_is_a_leftover_and_a_deleted_one_a_tombstone(run_m
     result = sweep(run_module)
     assert arn not in result["resources"].get("tagged resources", [])
     assert arn in result["tombstones"]
+
+
+def test_a_tagged_secret_already_deleted_is_a_tombstone():
+    """The tagging API can still list a secret Secrets Manager no longer knows (deleted without recovery)."""
+    client = lambda service, region: boto3.client(service, region_name=region)  # noqa: E731 - the sweep's client factory
+    gone = "arn:aws:secretsmanager:us-east-1:123456789012:secret:jwt-pizza-dev/jwt-signing-key-AbCdEf"
+    assert _sweep._status(client, gone) == "MISSING"

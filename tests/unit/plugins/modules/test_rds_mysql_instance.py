@@ -126,7 +126,7 @@ def test_an_unencrypted_instance_is_refused_naming_the_encryption(run_module, ne
                                            MasterUsername="admin", MasterUserPassword="secret-secret", DBSubnetGroupName=GROUP,
                                            DBName="pizza", StorageEncrypted=False)
     api_calls.clear()
-    assert "storage_encrypted" in fail(run_module, network) and writes(api_calls) == []
+    assert "storage_encrypted False -> True" in fail(run_module, network) and writes(api_calls) == []
 
 
 def test_a_confirmed_replacement_keeps_a_snapshot_of_the_old_instance(run_module, network, api_calls):
@@ -270,3 +270,13 @@ def test_dropping_the_given_secret_hands_the_password_to_rds_in_place(run_module
     sent = params_of(api_calls, "ModifyDBInstance")
     assert sent["ManageMasterUserPassword"] is True and "MasterUserPassword" not in sent
     assert changed["diff"]["after"]["master_password"] == "managed by RDS in Secrets Manager"
+
+
+@pytest.mark.parametrize(("storage", "accepted"), [(19, False), (20, True), (65536, True), (65537, False)])
+def test_storage_limits_are_those_rds_documents_for_mysql_on_gp3(run_module, network, api_calls, storage, accepted):
+    """CreateDBInstance, AllocatedStorage: 20 to 65,536 GiB for MySQL on General Purpose SSD."""
+    result, failed = run_module(rds_mysql_instance, args(network, allocated_storage=storage), check_mode=True)
+    assert failed is not accepted, result
+    if not accepted:
+        assert result["msg"].startswith(f"allocated_storage must be 20 to 65536 GiB for MySQL on gp2/gp3; got {storage}")
+    assert writes(api_calls) == []
