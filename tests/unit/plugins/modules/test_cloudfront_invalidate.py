@@ -163,3 +163,9 @@ def test_wait_timeout_names_the_invalidation_and_its_status(stubbed_clients, mod
     assert ended.failed
     assert "Timed out after 0s waiting for invalidation I1 of distribution E1 to be Completed" in ended.result["msg"]
     assert "'InProgress'" in ended.result["msg"]
+
+
+def test_a_wildcard_among_the_paths_is_sent_alone_and_is_no_fallback(api_calls, run, distribution):
+    result = run(distribution_id=distribution, paths=["/index.html", "/*", "assets/a.js"])
+    assert (result["path_count"], result["fell_back_to_wildcard"], result["invalidation"]["paths"]) == (1, False, ["/*"])
+    assert created(api_calls)[0]["InvalidationBatch"]["Paths"] == {"Quantity": 1, "Items": ["/*"]}

@@ -246,3 +246,10 @@ def test_absent_with_images_needs_force_then_is_unchanged(run_module, api_calls)
     again, failed = run_module(ecr_repository, {"name": NAME, "state": "absent", "force_delete": True})
     assert not failed and again["changed"] is False
     assert writes(api_calls) == []
+
+
+def test_a_read_without_scanning_configuration_does_not_scan_on_push():
+    """DescribeRepositories may omit imageScanningConfiguration: no scanning, so scan_on_push=true is drift."""
+    raw = {"repositoryName": "pizza", "repositoryArn": "arn:aws:ecr:us-east-1:123456789012:repository/pizza"}
+    found = ecr_repository.normalise(raw, [], None)
+    assert (found["scan_on_push"], found["image_tag_mutability"], found["uri"]) == (False, "MUTABLE", "")
