@@ -30,6 +30,9 @@ Equivalent-mutant rules (sites excluded before the pick, by rule, never by hand)
    so a changed duration is not observable behaviour.
 3. No ``return None`` mutant where the value already is ``None`` (or a bare ``return``): it would change nothing.
    A function whose result callers discard is NOT excluded: a test that cannot see it is a gap, not an equivalent.
+4. Read buffer sizes: integer constants assigned to names ending in ``CHUNK`` (any case).  Such a name may only be
+   the size of a ``read()``/``copyfileobj`` buffer (the bytes read, hashed or copied are the same whatever the
+   size); a size that AWS sees (a part size, a page size) must be named otherwise.
 """
 
 from __future__ import annotations
@@ -143,6 +146,7 @@ FLIPS = {
     ast.IsNot: "is",
 }
 TIMING_NAMES = ("_DELAY", "_TIMEOUT")
+BUFFER_NAMES = ("CHUNK",)
 TIMING_KEYWORDS = ("delay", "max_delay", "poll_delay", "lifetime", "timeout")
 
 
@@ -177,6 +181,8 @@ class Sites(ast.NodeVisitor):
         for target in node.targets:
             if isinstance(target, ast.Name) and target.id.upper().endswith(TIMING_NAMES):
                 self.exclude(node.value)  # rule 2
+            if isinstance(target, ast.Name) and target.id.upper().endswith(BUFFER_NAMES):
+                self.exclude(node.value)  # rule 4
             if isinstance(target, ast.Name) and target.id in ("DOCUMENTATION", "EXAMPLES", "RETURN"):
                 self.exclude(node)
         value = node.value

@@ -497,8 +497,7 @@ class RouteTable:
     def ensure_routes(self, table, igw_id, igw_label):
         """Route 0.0.0.0/0 (and ::/0 with ipv6) to the gateway; delete every other owned route. Returns the routes wanted."""
         net, table_id, routes = self.net, table.get("RouteTableId"), owned_routes(table)
-        count = 2 if net.ipv6 else 1
-        wanted = {dest: igw_id or "(new gateway)" for dest in DEFAULT_ROUTES[:count]}
+        wanted = {dest: igw_id or "(new gateway)" for dest in (DEFAULT_ROUTES if net.ipv6 else DEFAULT_ROUTES[:1])}
         for dest, gateway in wanted.items():
             if routes.get(dest) != gateway:
                 call, verb = (replace_route, "reroute") if dest in routes else (create_route, "route")
