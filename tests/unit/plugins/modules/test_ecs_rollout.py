@@ -348,3 +348,28 @@ def test_a_missing_service_fails_naming_it(stubs, run):
     stubs["ecs"].add_response("describe_services", {"services": [], "failures": [{"arn": SERVICE_ARN, "reason": "MISSING"}]})
     result, failed = run(image=V2)
     assert failed and result["msg"].startswith(f"Service {NAME} of cluster {CLUSTER} does not exist")
+
+
+def test_check_mode_rollback_names_the_revision_and_image_it_would_restore_and_writes_nothing(stubs, run):
+    steady = service(TD2, [deployment("ecs-svc/2", "PRIMARY", TD2, "COMPLETED")], previous=TD1)
+    reads(stubs, current=steady, definition=task_definition(TD2, container(V2)), image_tag=None)
+    stubs["ecs"].add_response("describe_task_definition", task_definition(TD1, container(V1)),
+                              {"taskDefinition": TD1, "include": ["TAGS"]})
+    result, failed = run(check_mode=True, diff=True, rollback=True)
+    assert not failed, result
+    assert (result["changed"], result["image"], result["previous_task_definition_arn"]) == (True, V1, TD2)
+    assert (result["diff"]["before"]["task_definition"], result["diff"]["after"]["task_definition"]) == (TD2, TD1)
+    for stub in stubs.values():
+        stub.assert_no_pending_responses()  # no write was queued, and none was made
+
+
+def test_the_duration_is_reported_in_tenths_of_a_second(stubs, run, monkeypatch):
+    ticks = iter([100.0, 112.34])
+    monkeypatch.setattr(ecs_rollout.time, "monotonic", lambda: next(ticks, 112.34))
+    reads(stubs)
+    register_and_update(stubs)
+    describe(stubs, DONE_V2)
+    tag(stubs, TD1)
+    result, failed = run(image=V2)
+    assert not failed, result
+    assert result["duration"] == 12.3

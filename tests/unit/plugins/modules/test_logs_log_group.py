@@ -86,3 +86,11 @@ def test_the_delete_helper_says_whether_it_deleted():
     client.create_log_group(logGroupName=NAME)
     assert logs_log_group.delete_log_group(client, NAME) is True
     assert logs_log_group.delete_log_group(client, NAME) is False
+
+
+def test_a_tag_change_alone_is_a_change(run_module, api_calls):
+    run(run_module, retention=30, tags={"Project": "jwt-pizza"})
+    api_calls.clear()
+    changed = run(run_module, retention=30, tags={"Project": "jwt-pizza", "Owner": "team"})
+    assert changed["changed"] is True and writes(api_calls) == ["TagLogGroup"]
+    assert changed["log_group"]["tags"] == {"Project": "jwt-pizza", "Owner": "team"}

@@ -280,3 +280,22 @@ def test_storage_limits_are_those_rds_documents_for_mysql_on_gp3(run_module, net
     if not accepted:
         assert result["msg"].startswith(f"allocated_storage must be 20 to 65536 GiB for MySQL on gp2/gp3; got {storage}")
     assert writes(api_calls) == []
+
+
+def test_check_mode_create_shows_an_encrypted_private_instance(run_module, network, api_calls):
+    planned = run(run_module, network, check_mode=True)
+    assert planned["changed"] and writes(api_calls) == []
+    after = planned["diff"]["after"]["db_instance"]
+    assert (after["storage_encrypted"], after["publicly_accessible"], after["engine"]) == (True, False, "mysql")
+
+
+def test_only_a_major_version_change_allows_a_major_upgrade(run_module, network, api_calls):
+    run(run_module, network, engine_version="8.0.35")
+    api_calls.clear()
+    run(run_module, network, engine_version="8.0.36", apply_immediately=True)
+    minor = params_of(api_calls, "ModifyDBInstance")
+    assert minor["EngineVersion"] == "8.0.36" and "AllowMajorVersionUpgrade" not in minor
+    api_calls.clear()
+    run(run_module, network, engine_version="8.4.3", apply_immediately=True)
+    major = params_of(api_calls, "ModifyDBInstance")
+    assert major["EngineVersion"] == "8.4.3" and major["AllowMajorVersionUpgrade"] is True
