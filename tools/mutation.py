@@ -41,6 +41,7 @@ import argparse
 import ast
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -93,9 +94,10 @@ def _default_tests(path):
     if not path.startswith("plugins/module_utils/"):
         return [f"{UNIT}/modules/test_{stem}.py"]
     own = [f"{UNIT}/module_utils/test_{stem.lstrip('_')}.py"]
-    imports = (f"module_utils.{stem} import", f"module_utils import {stem} ", f"module_utils import {stem}\n")
+    # Both import styles: `from ...module_utils._x import y` and `from ...module_utils import _x as y`.
+    imports = re.compile(rf"module_utils(\.{stem} import | import {stem}\b)")
     users = [f"{UNIT}/modules/test_{module.stem}.py" for module in sorted((ROOT / "plugins/modules").glob("*.py"))
-             if any(text in module.read_text(encoding="utf-8") for text in imports)]
+             if imports.search(module.read_text(encoding="utf-8"))]
     return [test for test in own + users if (ROOT / test).is_file()]
 
 
