@@ -90,6 +90,12 @@ def test_part_size_respects_the_s3_limits():
     assert sync.part_size(100_000 * 2**20, 8 * 2**20) * sync.MAX_PARTS >= 100_000 * 2**20
 
 
+def test_part_limits_are_those_s3_documents():
+    """S3 multipart upload limits: parts of 5 MiB at least (but the last), 10,000 parts at most."""
+    assert sync.part_size(10, 1024) == 5 * 2**20
+    assert sync.part_size(200_000 * 2**20, 8 * 2**20) == 20 * 2**20  # 200,000 MiB in 10,000 parts
+
+
 def local(key, body=b"x", cache_control=None):
     import hashlib
 
