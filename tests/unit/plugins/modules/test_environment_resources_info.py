@@ -165,6 +165,8 @@ def test_an_active_ecs_service_is_a_leftover_and_a_deleted_one_a_tombstone(run_m
 
 def test_a_tagged_secret_already_deleted_is_a_tombstone():
     """The tagging API can still list a secret Secrets Manager no longer knows (deleted without recovery)."""
-    client = lambda service, region: boto3.client(service, region_name=region)  # noqa: E731 - the sweep's client factory
+    def client(service, region):  # the sweep's client factory
+        return boto3.client(service, region_name=region)
+
     gone = "arn:aws:secretsmanager:us-east-1:123456789012:secret:jwt-pizza-dev/jwt-signing-key-AbCdEf"
     assert _sweep._status(client, gone) == "MISSING"

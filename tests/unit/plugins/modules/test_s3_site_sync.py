@@ -340,8 +340,9 @@ def test_bad_rule_fails_naming_the_option(module_exit, s3, build):
 
 
 @pytest.mark.parametrize(("option", "low"), [("keep_previous", 0), ("max_concurrency", 1), ("multipart_threshold", 1)])
-def test_counts_below_their_floor_fail_naming_the_option_and_the_floor_itself_works(api_calls, module_exit, run, s3, build,
-                                                                                      option, low):
+def test_counts_below_their_floor_fail_naming_the_option_and_the_floor_itself_works(
+    api_calls, module_exit, run, s3, build, option, low
+):
     api_calls.clear()
     ended = module_exit(s3_site_sync, {"bucket": BUCKET, "src": str(build), option: low - 1})
     assert ended.failed and ended.result["msg"] == f"{option} must be at least {low}"
