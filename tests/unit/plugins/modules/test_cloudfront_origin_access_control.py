@@ -12,6 +12,8 @@ import botocore.client
 import botocore.exceptions
 import pytest
 
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._cloudfront import delete_retrying
 from ansible_collections.jwtpizza.cloud.plugins.modules import cloudfront_origin_access_control as oac_module
 
 pytestmark = pytest.mark.usefixtures("moto_aws")
@@ -182,3 +184,16 @@ def test_absent_does_not_retry_other_errors(monkeypatch, module_exit, sleeps):
     deletes = refuse(monkeypatch, "DeleteOriginAccessControl", ["AccessDenied"])
     ended = module_exit(oac_module, {"name": "site-oac", "state": "absent"})
     assert ended.failed and len(deletes) == 1 and sleeps == []
+
+
+def test_a_resource_gone_while_its_delete_was_refused_is_not_reported_as_deleted_by_this_call():
+    """delete_retrying's promise: False when the resource was already gone, also when it went between two attempts."""
+    refusal = botocore.exceptions.ClientError({"Error": {"Code": "OriginAccessControlInUse", "Message": "in use"}}, "Delete")
+
+    def delete(_etag):
+        raise JwtPizzaAWSError(message="Failed to delete", exception=refusal)
+
+    gone = delete_retrying(lambda: None, delete, ("OriginAccessControlInUse",), timeout=10, delay=1, what="site-oac",
+                           etag="E1", sleep=lambda _s: None, clock=lambda: 0)
+    assert gone is False
+    assert delete_retrying(lambda: "E2", lambda etag: etag == "E2", (), timeout=10, delay=1, what="site-oac") is True
