@@ -217,3 +217,30 @@ def test_platform_matching_rules():
     assert _oci.platform_matches(_oci.parse_platform("linux/arm64/v8"), {"os": "linux", "architecture": "arm64"})
     assert not _oci.platform_matches(_oci.parse_platform("linux/arm/v7"), {"os": "linux", "architecture": "arm", "variant": "v6"})
     assert not _oci.platform_matches(arm64, {"os": "windows", "architecture": "arm64"})
+
+
+def test_a_docker_save_of_two_images_gives_the_one_of_the_wanted_platform(tmp_path, image_builder):
+    arm = image_builder("arm", fmt="docker-archive", platform="linux/arm64")
+    amd = image_builder("amd", fmt="docker-archive", platform="linux/amd64")
+    both = tmp_path / "both"
+    entries = []
+    for built in (amd, arm):
+        for name, data in built.image.files.items():
+            if name != "manifest.json":
+                (both / name).parent.mkdir(parents=True, exist_ok=True)
+                (both / name).write_bytes(data)
+        entries += json.loads(built.image.files["manifest.json"])
+    (both / "manifest.json").write_text(json.dumps(entries))
+    for wanted, built in (("linux/arm64", arm), ("linux/amd64", amd)):
+        with open_image(str(both), wanted) as image, open_image(built.path) as alone:
+            assert (image.platform, image.digest, image.config.digest) == (wanted, alone.digest, built.image.config_digest)
+    with pytest.raises(ImageArchiveError, match="no image for platform linux/s390x; the archive holds linux/amd64, linux/arm64"):
+        open_image(str(both), "linux/s390x")
+
+
+def test_a_converted_manifest_is_written_as_docker_writes_it(image_builder):
+    # Docker's distribution code marshals a schema 2 manifest with three-space indentation; the same text gives the
+    # same digest as the manifest `docker push` would send for the image.
+    built = image_builder("docker", fmt="docker-archive")
+    with open_image(built.path) as image:
+        assert image.manifest.decode().startswith('{\n   "schemaVersion": 2,\n   "mediaType": ')
