@@ -201,3 +201,15 @@ def test_load_balancers_compare_by_target_group_container_and_port_in_any_order(
     assert _ecs.normalise_load_balancers([{**a, "containerPort": 8080}]) != _ecs.normalise_load_balancers([a])
     assert _ecs.normalise_load_balancers(None) == []
     assert _ecs.normalise_service({"loadBalancers": [b, a]})["loadBalancers"] == [a, b]
+
+
+def test_inactive_revisions_are_deleted_ten_per_call_each_once():
+    """DeleteTaskDefinitions takes at most 10 task definitions (ECS API reference); 23 need 3 calls, none repeated."""
+    client = boto3.client("ecs", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    arns = [f"arn:aws:ecs:us-east-1:123456789012:task-definition/pizza-service:{n}" for n in range(1, 24)]
+    with Stubber(client) as stub:
+        for start in (0, 10, 20):
+            batch = arns[start:start + 10]
+            stub.add_response("delete_task_definitions", {"taskDefinitions": [], "failures": []}, {"taskDefinitions": batch})
+        _ecs.delete_task_definitions(client, arns)
+        stub.assert_no_pending_responses()
