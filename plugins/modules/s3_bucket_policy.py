@@ -131,9 +131,9 @@ class BucketPolicy:
         if not current:
             return {"changed": False, "policy": {}}
         self.diff.add("policy", current, {})
-        if not self.module.check_mode:
-            delete_bucket_policy(self.client, self.bucket)
-        return {"changed": True, "policy": {}, "diff": self.diff}
+        # A bucket deleted since the read leaves nothing for this run to change.
+        changed = self.module.check_mode or delete_bucket_policy(self.client, self.bucket)
+        return {"changed": changed, "policy": {}, "diff": self.diff}
 
 
 def main():

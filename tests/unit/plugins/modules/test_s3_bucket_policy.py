@@ -133,3 +133,13 @@ def test_absent_deletes_and_a_second_absent_changes_nothing(run_module, api_call
 def test_absent_on_a_missing_bucket_changes_nothing(run_module, api_calls):
     assert run(run_module, state="absent") == {"changed": False, "policy": {}}
     assert writes(api_calls) == []
+
+
+def test_a_bucket_deleted_between_the_read_and_the_delete_is_no_change(stubbed_clients, run_module):
+    stub = stubbed_clients("s3")["s3"]
+    stub.add_response("get_bucket_policy", {"Policy": json.dumps(policy())}, {"Bucket": BUCKET})
+    stub.add_client_error("delete_bucket_policy", "NoSuchBucket", "The specified bucket does not exist", 404,
+                          expected_params={"Bucket": BUCKET})
+    result = run(run_module, state="absent")
+    assert result["changed"] is False and result["policy"] == {}
+    stub.assert_no_pending_responses()
