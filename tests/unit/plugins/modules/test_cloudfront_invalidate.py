@@ -169,3 +169,11 @@ def test_a_wildcard_among_the_paths_is_sent_alone_and_is_no_fallback(api_calls, 
     result = run(distribution_id=distribution, paths=["/index.html", "/*", "assets/a.js"])
     assert (result["path_count"], result["fell_back_to_wildcard"], result["invalidation"]["paths"]) == (1, False, ["/*"])
     assert created(api_calls)[0]["InvalidationBatch"]["Paths"] == {"Quantity": 1, "Items": ["/*"]}
+
+
+def test_the_reference_of_a_seed_and_paths_stays_the_same_across_versions():
+    """A run killed after CreateInvalidation is found again by a later run, also of a newer collection: the reference of
+    a seed and a set of paths is fixed (prefix, then the first 32 hex digits of the sha256 of the seed and sorted paths)."""
+    reference = cloudfront_invalidate.default_reference("deploy-123", ["/b", "/a"])
+    assert reference == "jwtpizza.cloud/5195ead07c9d9c5eaeda97e01b426e9c"
+    assert cloudfront_invalidate.default_reference("deploy-123", ["/a", "/b"]) == reference

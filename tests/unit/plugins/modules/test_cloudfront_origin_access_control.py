@@ -208,3 +208,11 @@ def test_a_resource_gone_while_its_delete_was_refused_is_not_reported_as_deleted
                            etag="E1", sleep=lambda _s: None, clock=lambda: 0)
     assert gone is False
     assert delete_retrying(lambda: "E2", lambda etag: etag == "E2", (), timeout=10, delay=1, what="site-oac") is True
+
+
+def test_a_name_of_64_characters_is_accepted_and_65_refused(module_exit, api_calls):
+    """CloudFront's limit for an origin access control's name (API reference, OriginAccessControlConfig: Name)."""
+    assert not module_exit(oac_module, {"name": "n" * 64}).failed
+    api_calls.clear()
+    ended = module_exit(oac_module, {"name": "n" * 65})
+    assert ended.failed and ended.result["msg"] == "name must be at most 64 characters" and api_calls == []

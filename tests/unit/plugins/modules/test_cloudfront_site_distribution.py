@@ -466,3 +466,18 @@ def test_a_patched_config_keeps_what_it_does_not_own_of_its_origin_and_every_oth
     assert (first["Id"], first["DomainName"], first["ConnectionAttempts"], first["OriginShield"]) == (
         cf.ORIGIN_ID, ARGS["origin_bucket_domain"], 2, {"Enabled": False})
     assert second == other
+
+
+def test_a_distribution_deleted_by_someone_else_during_the_wait_ends_the_teardown(monkeypatch, api_calls, sleeps, run):
+    run()
+    original = cf.get_distribution
+
+    def gone_after_the_disable(client_, dist_id):
+        disabled = any(name == "UpdateDistribution" for name, _params in api_calls)
+        return None if disabled else original(client_, dist_id)
+
+    monkeypatch.setattr(cf, "get_distribution", gone_after_the_disable)
+    api_calls.clear()
+    result = run(state="absent")
+    assert result["changed"] is True
+    assert writes(api_calls) == ["UpdateDistribution"]  # disabled, then found gone: nothing left to delete
