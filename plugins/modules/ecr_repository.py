@@ -237,8 +237,13 @@ def parse_policy(value, what="lifecycle_policy"):
             raise JwtPizzaAWSError(message=f"{what} is not valid JSON: {exc}") from exc
     if not isinstance(value, dict):
         raise JwtPizzaAWSError(message=f"{what} must be a JSON object, got {type(value).__name__}")
-    if isinstance(value.get("rules"), list):
-        value = dict(value, rules=sorted(value["rules"], key=lambda rule: rule.get("rulePriority", 0)))
+    rules = value.get("rules")
+    if isinstance(rules, list):
+        # ECR requires a unique integer rulePriority per rule (Lifecycle policy properties, rulePriority).
+        priorities = [rule.get("rulePriority") if isinstance(rule, dict) else None for rule in rules]
+        if not all(isinstance(p, int) and not isinstance(p, bool) for p in priorities) or len(set(priorities)) < len(rules):
+            raise JwtPizzaAWSError(message=f"{what}: every rule needs a unique integer rulePriority; got {priorities}")
+        value = dict(value, rules=sorted(rules, key=lambda rule: rule["rulePriority"]))
     return value
 
 

@@ -253,3 +253,12 @@ def test_a_read_without_scanning_configuration_does_not_scan_on_push():
     raw = {"repositoryName": "pizza", "repositoryArn": "arn:aws:ecr:us-east-1:123456789012:repository/pizza"}
     found = ecr_repository.normalise(raw, [], None)
     assert (found["scan_on_push"], found["image_tag_mutability"], found["uri"]) == (False, "MUTABLE", "")
+
+
+@pytest.mark.parametrize("priorities", [[1, None], [2, 2], [1, "2"]], ids=["missing", "repeated", "text"])
+def test_a_rule_without_a_unique_integer_priority_fails_before_any_call(run_module, api_calls, priorities):
+    rules = [dict(rule, rulePriority=p) for rule, p in zip(POLICY["rules"], priorities, strict=True)]
+    rules = [{k: v for k, v in rule.items() if v is not None} for rule in rules]
+    result, failed = run_module(ecr_repository, args(lifecycle_policy={"rules": rules}))
+    assert failed and result["msg"].startswith("lifecycle_policy: every rule needs a unique integer rulePriority; got ")
+    assert api_calls == []
