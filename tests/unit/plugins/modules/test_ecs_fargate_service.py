@@ -483,3 +483,11 @@ def test_the_rds_managed_master_secret_is_a_valid_reference(aws, present):
     [container] = boto3.client("ecs").describe_task_definition(taskDefinition=out.result["task_definition_arn"])[
         "taskDefinition"]["containerDefinitions"]
     assert container["secrets"] == [{"name": "DB_PASSWORD", "valueFrom": rds_secret}]
+
+
+def test_an_image_outside_ecr_is_never_looked_up_and_runs_the_desired_count(aws, present, api_calls):
+    # bootstrap_without_image reads only an ECR image (DescribeImages); any other registry is taken as available.
+    out = present(aws, image="public.ecr.aws/docker/library/node:20-alpine")
+    assert not out.failed, out.result
+    assert out.result["image_available"] is True and service()["desiredCount"] == 2
+    assert "DescribeImages" not in [name for name, _params in api_calls]

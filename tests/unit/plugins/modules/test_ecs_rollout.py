@@ -373,3 +373,12 @@ def test_the_duration_is_reported_in_tenths_of_a_second(stubs, run, monkeypatch)
     result, failed = run(image=V2)
     assert not failed, result
     assert result["duration"] == 12.3
+
+
+def test_rollback_of_a_service_already_on_the_recorded_revision_changes_nothing(stubs, run):
+    # A rollback repeated after it completed: the service runs the recorded revision; nothing to do, nothing written.
+    at_previous = service(TD1, [deployment("ecs-svc/3", "PRIMARY", TD1, "COMPLETED")], previous=TD1)
+    reads(stubs, current=at_previous, definition=task_definition(TD1, container(V1)), image_tag=None)
+    result, failed = run(rollback=True)
+    assert not failed, result
+    assert result["changed"] is False and result["task_definition_arn"] == TD1

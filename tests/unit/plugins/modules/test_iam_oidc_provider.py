@@ -145,7 +145,8 @@ class TestWithMoto:
         result, failed = run_module(iam_oidc_provider, {"url": URL, "owner_tags": TAGS, "state": "absent"})
         assert not failed, result
         assert result["changed"] is False
-        assert any("left in place" in w for w in result.get("warnings", []))
+        (warning,) = [w for w in result.get("warnings", []) if "left in place" in w]
+        assert "does not carry the owner tags {'Environment': 'dev'}" in warning, warning
         assert writes(api_calls) == []
         assert len(providers()) == 1
 

@@ -291,6 +291,11 @@ def test_keep_previous_retains_the_assets_of_earlier_deploys(api_calls, run, tmp
     assert back["uploaded"] == ["index.html"] and back["restored"] == ["assets/index-Bbbbbbb2.js"]
     assert back["retained"] == ["assets/index-Ccccccc3.js"]
     assert retired_tag(s3, "assets/index-Bbbbbbb2.js") is None
+    # --diff shows the restored asset going from retired to live, and the current one from live to retired.
+    assert back["diff"]["before"]["assets/index-Bbbbbbb2.js"]["retired"] is True
+    assert back["diff"]["after"]["assets/index-Bbbbbbb2.js"]["retired"] is False
+    assert back["diff"]["before"]["assets/index-Ccccccc3.js"]["retired"] is False
+    assert back["diff"]["after"]["assets/index-Ccccccc3.js"]["retired"] is True
     # Unhashed files that left the build are not kept.
     (builds[1] / "robots.txt").unlink()
     assert run(builds[1], keep_previous=1)["deleted"] == ["robots.txt"]
