@@ -13,7 +13,7 @@ export PATH := $(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export EMULATOR_PORT
 
-.PHONY: help setup lock emulator emulator-stop demo demo-down test lint sanity unit actionlint faults molecule bench clean
+.PHONY: help setup lock emulator emulator-stop demo demo-down plan test lint sanity unit actionlint faults molecule bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -61,6 +61,11 @@ demo-down: setup ## Tear the demo stack down, prove nothing is left, stop the em
 	@rc=0; if $(VENV)/bin/python tools/emulator.py status >/dev/null; then \
 	  ansible-playbook playbooks/teardown.yml && $(VENV)/bin/python tools/report.py --leftovers || rc=$$?; \
 	fi; $(VENV)/bin/python tools/emulator.py stop; exit $$rc
+
+INVENTORY ?= inventories/local
+
+plan: setup ## What site.yml would change (--check --diff; INVENTORY=inventories/<env>, ARGS='-e ...'), each diff under its task
+	ANSIBLE_STDOUT_CALLBACK=jwtpizza.cloud.progress ansible-playbook -i $(INVENTORY) playbooks/site.yml --check --diff $(ARGS)
 
 test: setup ## Run every gate: lint, sanity, unit, actionlint, faults, molecule
 	tools/run-tests.sh

@@ -12,6 +12,9 @@ description:
   - Prints what is being built as it happens - one line when a role starts, one line for every task that changed
     something or failed (with the error), and at the end the time of each phase and the slowest tasks - instead of
     every task, every skipped task and every loop item of the input checks.
+  - With C(--diff) the diff of a changed task comes right after that task's line, never under another task's
+    line (the default callback prints it before the task's banner, so with the free strategy of C(site.yml) a diff
+    may appear under the other stack's task).
   - With C(-v) or more it prints what the default callback prints.
   - With I(report_dir) set, it also writes the run's timings and changes as C(<report_dir>/<playbook>.run.json),
     which C(tools/report.py) puts into the deploy report.
@@ -61,6 +64,7 @@ class CallbackModule(DefaultCallback):
         self._phases = []
         self._playbook = "playbook"
         self._environment = "default"
+        self._diffs = {}
 
     # -- helpers ---------------------------------------------------------------------------------------------------
     def _verbose(self):
@@ -89,6 +93,14 @@ class CallbackModule(DefaultCallback):
         self._phases.append({"name": name, "stack": stack, "role": role, "started": now, "ended": now})
         self._phase[stack] = name
         self._line(f"> {name}")
+
+    def _diff_text(self, result):
+        """The diff of a changed result, as lines to print under the task's line (one display call, so that the
+        other stack's lines cannot come in between); empty without one."""
+        if result is None or not result._result.get("changed") or not result._result.get("diff"):
+            return ""
+        text = self._get_diff(result._result["diff"]).rstrip("\n")
+        return "\n" + text if text else ""
 
     def _where(self, result):
         stack = self._stack(result._host)
@@ -143,12 +155,20 @@ class CallbackModule(DefaultCallback):
     def v2_playbook_on_handler_task_start(self, task):
         self.v2_playbook_on_task_start(task, False)
 
+    def v2_on_file_diff(self, result):
+        # Ansible sends the diff just before the result itself: keep it for the task's line (v2_runner_on_ok).
+        if self._verbose():
+            return super().v2_on_file_diff(result)
+        self._diffs[(result._task._uuid, result._host.get_name())] = result
+        return None
+
     def v2_runner_on_ok(self, result):
         self._finish(result, "changed" if result._result.get("changed") else "ok")
+        diff = self._diffs.pop((result._task._uuid, result._host.get_name()), None)
         if self._verbose():
             return super().v2_runner_on_ok(result)
         if result._result.get("changed"):
-            self._line(f"  changed: {self._where(result)}{result._task.get_name()}")
+            self._line(f"  changed: {self._where(result)}{result._task.get_name()}{self._diff_text(diff)}")
         elif result._task.action in ("debug", "ansible.builtin.debug") and "msg" in result._result:
             self._line(f"  {result._result['msg']}")
         return None
@@ -170,10 +190,13 @@ class CallbackModule(DefaultCallback):
         return super().v2_runner_on_unreachable(result)
 
     def v2_runner_item_on_ok(self, result):
+        # A loop sends each item's diff just before the item's result.
+        diff = self._diffs.pop((result._task._uuid, result._host.get_name()), None)
         if self._verbose():
             return super().v2_runner_item_on_ok(result)
         if result._result.get("changed"):
-            self._line(f"  changed: {self._where(result)}{result._task.get_name()} ({self._get_item_label(result._result)})")
+            label = self._get_item_label(result._result)
+            self._line(f"  changed: {self._where(result)}{result._task.get_name()} ({label}){self._diff_text(diff)}")
         return None
 
     def v2_runner_item_on_skipped(self, result):

@@ -29,11 +29,15 @@ class Task(Named):
         self._uuid = str(uuid.uuid4())
         self._role = Named(f"jwtpizza.cloud.{role}") if role else None
         self.action = "jwtpizza.cloud.some_module"
+        self.loop = None
 
 
 class Result:
+    """The parts of a CallbackTaskResult the callbacks read, under both names ansible-core gives them."""
+
     def __init__(self, host, task, changed=False):
         self._host, self._task, self._result = host, task, {"changed": changed}
+        self.host, self.task, self.result = self._host, self._task, self._result
 
 
 @pytest.fixture
@@ -96,3 +100,55 @@ def test_a_phase_ends_with_its_last_task_not_with_the_next_play(callback, tmp_pa
     record = json.loads((tmp_path / "playbook.run.json").read_text())
     assert record["phases"] == [{"name": "dns", "seconds": 3.0}]
     assert record["seconds"] == 53.0
+
+
+def test_a_diff_follows_the_line_of_its_own_task_when_the_stacks_interleave(callback, capsys):
+    """Ansible sends a task's diff just before its result; with the free strategy the other stack's lines come in
+    between. The diff is printed right after its own task's line, never before another task's."""
+    callback._display.verbosity = 0
+    frontend, backend = Named("jwt-pizza-dev-frontend"), Named("jwt-pizza-dev-backend")
+    distribution, log_group = Task("Create the distribution", "cdn"), Task("Create the log group", "service")
+    callback.v2_runner_on_start(frontend, distribution)
+    changed = Result(frontend, distribution, changed=True)
+    changed._result["diff"] = {"before": "price_class: PriceClass_100\n", "after": "price_class: PriceClass_All\n"}
+    callback.v2_on_file_diff(changed)
+    callback.v2_runner_on_start(backend, log_group)
+    callback.v2_runner_on_ok(Result(backend, log_group, changed=True))
+    callback.v2_runner_on_ok(changed)
+
+    lines = capsys.readouterr().out.splitlines()
+    mine = next(i for i, line in enumerate(lines) if "changed: frontend: Create the distribution" in line)
+    other = next(i for i, line in enumerate(lines) if "changed: backend: Create the log group" in line)
+    diff_at = [i for i, line in enumerate(lines) if "PriceClass_All" in line]
+    assert other < mine and diff_at and all(i > mine for i in diff_at), lines
+
+
+def test_the_task_line_and_its_diff_are_one_display_call(callback, monkeypatch):
+    """Item results of the other stack arrive on another thread: nothing may come between a line and its diff."""
+    calls = []
+    monkeypatch.setattr(callback._display, "display", lambda text, *args, **kwargs: calls.append(text))
+    frontend, distribution = Named("jwt-pizza-dev-frontend"), Task("Create the distribution", "cdn")
+    changed = Result(frontend, distribution, changed=True)
+    changed._result["diff"] = {"before": "price_class: PriceClass_100\n", "after": "price_class: PriceClass_All\n"}
+    callback.v2_on_file_diff(changed)
+    callback.v2_runner_on_ok(changed)
+    mine = [text for text in calls if "changed: frontend: Create the distribution" in text]
+    assert len(mine) == 1 and "+price_class: PriceClass_All" in mine[0], calls
+    # A result without a diff (or unchanged) prints no diff of an earlier task.
+    unchanged = Result(frontend, Task("Read the zone", "dns"))
+    callback.v2_runner_on_ok(unchanged)
+    assert not [text for text in calls if "PriceClass" in text and text not in mine]
+
+
+def test_a_loop_items_diff_follows_that_items_line(callback, capsys):
+    callback._display.verbosity = 0
+    backend = Named("jwt-pizza-dev-backend")
+    roles = Task("Create the roles", "iam")
+    item = Result(backend, roles, changed=True)
+    item._result.update(diff={"before": "max_session: 3600\n", "after": "max_session: 7200\n"}, item="exec", ansible_loop_var="item")
+    callback.v2_on_file_diff(item)
+    callback.v2_runner_item_on_ok(item)
+    lines = capsys.readouterr().out.splitlines()
+    mine = next(i for i, line in enumerate(lines) if "changed: backend: Create the roles (exec)" in line)
+    assert [i for i, line in enumerate(lines) if "7200" in line] and all(
+        i > mine for i, line in enumerate(lines) if "7200" in line), lines

@@ -136,7 +136,7 @@ def test_two_controls_of_the_name_fail_naming_both_before_any_write(module_exit,
     """Names are the key of an origin access control: two of one name (an earlier tool's) are not guessed between."""
     client = boto3.client("cloudfront", region_name=REGION)
     config = {"Name": "site-oac", "SigningProtocol": "sigv4", "SigningBehavior": "always", "OriginAccessControlOriginType": "s3"}
-    ids = [client.create_origin_access_control(OriginAccessControlConfig=config)["OriginAccessControl"]["Id"] for _ in range(2)]
+    ids = [client.create_origin_access_control(OriginAccessControlConfig=config)["OriginAccessControl"]["Id"] for _attempt in range(2)]
     api_calls.clear()
     ended = module_exit(oac_module, {"name": "site-oac"})
     assert ended.failed and ended.result["msg"] == f"Several origin access controls are named 'site-oac': {', '.join(ids)}"
