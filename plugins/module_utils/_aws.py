@@ -171,6 +171,8 @@ class EC2Errors(JwtPizzaErrors):
         "InvalidRoute.NotFound",
         "InvalidAssociationID.NotFound",
         "Gateway.NotAttached",
+        "InvalidGroup.NotFound",
+        "InvalidPermission.NotFound",
     )
 
 
