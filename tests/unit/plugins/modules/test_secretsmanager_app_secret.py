@@ -166,3 +166,47 @@ def test_deleted_date_is_reported_as_iso_text():
     when = datetime.datetime(2026, 12, 9, 3, 0, tzinfo=datetime.timezone.utc)
     shown = secretsmanager_app_secret.view({"ARN": "arn", "Name": NAME, "DeletedDate": when})
     assert shown["deletion_date"] == "2026-12-09T03:00:00+00:00"
+
+
+SECOND = "jwt-pizza-dev/factory-api-key"
+
+
+def run_both(run_module, check_mode=False, **args):
+    listed = [{"name": NAME, "description": "JWT signing secret"}, {"name": SECOND, "description": "factory key"}]
+    result, failed = run_module(secretsmanager_app_secret, {"secrets": listed, **args}, check_mode=check_mode, diff=True)
+    assert not failed, result
+    return result
+
+
+def test_several_secrets_in_one_call_each_with_its_own_result(run_module, api_calls):
+    first = run_both(run_module, tags=TAGS)
+    assert first["changed"] and [item["created"] for item in first["secrets"]] == [True, True]
+    assert [item["secret"]["name"] for item in first["secrets"]] == [NAME, SECOND]
+    assert [item["secret"]["description"] for item in first["secrets"]] == ["JWT signing secret", "factory key"]
+    assert set(first["diff"]["after"]) == {NAME, SECOND} and first["diff"]["before"] == {}
+    assert "secret" not in first and "created" not in first
+    api_calls.clear()
+    again = run_both(run_module, tags=TAGS)
+    assert not again["changed"] and writes(api_calls) == [] and [item["changed"] for item in again["secrets"]] == [False, False]
+    assert [name for name, _params in api_calls] == ["DescribeSecret", "DescribeSecret"]
+
+
+def test_one_changed_secret_of_several_changes_the_call_and_names_it_in_the_diff(run_module):
+    run_both(run_module, tags=TAGS)
+    client().update_secret(SecretId=SECOND, Description="edited by hand")
+    result = run_both(run_module, tags=TAGS)
+    assert result["changed"] and [item["changed"] for item in result["secrets"]] == [False, True]
+    assert set(result["diff"]["after"]) == {SECOND}
+    assert result["diff"]["after"][SECOND] == {"description": "factory key"}
+
+
+def test_several_secrets_scheduled_for_deletion_in_one_call(run_module):
+    run_both(run_module)
+    removed = run_both(run_module, state="absent")
+    assert removed["changed"] and all(item["secret"]["deletion_date"] for item in removed["secrets"])
+    assert not run_both(run_module, state="absent")["changed"]
+
+
+def test_name_and_secrets_are_exclusive(run_module, api_calls):
+    result, failed = run_module(secretsmanager_app_secret, {"name": NAME, "secrets": [{"name": SECOND}]})
+    assert failed and "mutually exclusive" in result["msg"] and "name|secrets" in result["msg"] and api_calls == []
