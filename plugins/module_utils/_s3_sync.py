@@ -233,7 +233,7 @@ def get_manifest(client, bucket, key):
 
 @S3Errors.call("write the sync manifest")
 def put_manifest(client, bucket, key, manifest):
-    body = json.dumps(manifest, sort_keys=True, indent=1).encode()
+    body = json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode()
     return client.put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/json", CacheControl=NO_CACHE)
 
 

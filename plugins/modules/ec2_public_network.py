@@ -169,9 +169,9 @@ class PublicNetwork:
         return self.subnets.read(vpc_id), igws, self.table.read(vpc_id)
 
     def snapshot(self, vpc, dns, subnets, igw, table):
-        """The owned state as read, for the diff."""
+        """The owned state as read, for the diff; None when there is no VPC."""
         if vpc is None:
-            return {}
+            return None
         return {
             "vpc": Vpc.snapshot(vpc, dns),
             "subnets": Subnets.snapshot(subnets),

@@ -102,6 +102,15 @@ def test_absent_schedules_the_deletion_and_a_second_absent_changes_nothing(run_m
     assert (again["created"], again["restored"]) == (False, False)
 
 
+def test_absent_in_check_mode_reports_the_deletion_and_deletes_nothing(run_module, api_calls):
+    run(run_module, tags=TAGS)
+    api_calls.clear()
+    planned = run(run_module, check_mode=True, state="absent")
+    assert planned["changed"] is True and writes(api_calls) == []
+    assert planned["diff"]["before"]["secret"]["name"] == NAME and "secret" not in planned["diff"]["after"]
+    assert "DeletedDate" not in client().describe_secret(SecretId=NAME)
+
+
 def test_force_delete_deletes_without_recovery_even_when_scheduled(run_module, api_calls):
     run(run_module)
     run(run_module, state="absent")
