@@ -35,13 +35,13 @@ ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "extras/demo-frontend/dist"
 
 
-def playbook(name: str, *extra: str, port: str | None = None) -> tuple[float, str, int]:
+def playbook(name: str, *extra: str, port: str | None = None) -> tuple[float, str, int, list[dict]]:
     env = {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_FORCE_COLOR": "0",
            "ANSIBLE_COLLECTIONS_PATH": f"{ROOT}/.venv/collections:{ROOT}/.venv/lib/python3.11/site-packages"}
     if port:
         env["EMULATOR_PORT"] = port
     with Recorder() as recorder:
-        start = time.monotonic()
+        start, started_at = time.monotonic(), time.time()
         run = subprocess.run([str(ROOT / ".venv/bin/ansible-playbook"), str(ROOT / "playbooks" / name), *extra],
                              capture_output=True, text=True, env={**env, **recorder.environment()}, check=False)
         elapsed = time.monotonic() - start
@@ -51,7 +51,10 @@ def playbook(name: str, *extra: str, port: str | None = None) -> tuple[float, st
     recap = [tuple(map(int, found)) for found in
              re.findall(r"ok=(\d+)\s+changed=(\d+)\s+unreachable=\d+\s+failed=\d+\s+skipped=(\d+)", run.stdout)]
     text = "tasks={} changed={} skipped={}".format(*map(sum, zip(*recap, strict=True))) if recap else "?"
-    return elapsed, text, sum(recorder.calls().values())
+    # Each call's time since the start of the run (client-side monitoring stamps calls in epoch milliseconds).
+    events = [dict(e, at=e["Timestamp"] / 1000 - started_at) for e in recorder.events
+              if e.get("Type") == "ApiCall" and "Timestamp" in e]
+    return elapsed, text, sum(recorder.calls().values()), events
 
 
 def emulator(*args: str, env: dict | None = None) -> None:
@@ -71,16 +74,27 @@ def resources() -> int:
 
 
 def hiding(seconds: int) -> None:
-    times = {}
+    """The hiding ratio, and what bounds it: a wait of S seconds starts when the last certificate is requested
+    (t_req) and ends S seconds later, so even with nothing left to do after it a run takes at least t_req + S, and
+    at least (t_req + S - T_0) / S of the wait stays on the critical path (the floor) when the run without a wait
+    (T_0) is shorter than that."""
+    times, requested = {}, {}
     for wait in (seconds, 0):
         port = str(int(os.environ.get("EMULATOR_PORT", "5000")) + 40)
         emulator("start", "--port", port, env={"MOTO_ACM_VALIDATION_WAIT": str(wait)})
         try:
-            times[wait] = playbook("site.yml", port=port)[0]
+            times[wait], _recap, _calls, events = playbook("site.yml", port=port)
         finally:
             emulator("stop", "--port", port)
-        print(f"site.yml (create) with a {wait:3d} s validation wait: {times[wait]:6.1f} s", flush=True)
-    print(f"certificate-wait hiding ratio: {(times[seconds] - times[0]) / seconds:.2f} (goal <= 0.3)")
+        requests = [e["at"] for e in events if e.get("Api") == "RequestCertificate"]
+        requested[wait] = max(requests) if requests else float("nan")
+        print(f"site.yml (create) with a {wait:3d} s validation wait: {times[wait]:6.1f} s "
+              f"(last certificate requested at {requested[wait]:.1f} s)", flush=True)
+    ratio = (times[seconds] - times[0]) / seconds
+    floor = max(0.0, (requested[seconds] + seconds - times[0]) / seconds)
+    after = times[seconds] - (requested[seconds] + seconds)
+    print(f"certificate-wait hiding ratio: {ratio:.2f} (goal <= 0.3); floor for this T_0 and request time: {floor:.2f}; "
+          f"work left after the wait: {after:.1f} s")
 
 
 def main() -> int:
@@ -105,7 +119,7 @@ def main() -> int:
     for _round in range(args.rounds):
         emulator("reset")
         for label, name, extra in steps:
-            elapsed, recap, calls = playbook(name, *extra)
+            elapsed, recap, calls, _events = playbook(name, *extra)
             times[label].append(elapsed)
             note = ""
             if label == "site.yml (no change)":
