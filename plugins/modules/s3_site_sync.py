@@ -236,7 +236,8 @@ def parallel(func, items, workers):
     """``func(item)`` for every item on a pool of ``workers`` threads; the first error is raised once all ended."""
     if not items:
         return []
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(items)))) as pool:
+    # workers >= 1 (max_concurrency is checked) and items is not empty.
+    with ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool:
         futures = [pool.submit(func, item) for item in items]
     return [future.result() for future in futures]
 
