@@ -3,6 +3,7 @@ patched emulator in this process."""
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 import urllib.request
@@ -16,7 +17,10 @@ if str(ROOT / "tools") not in sys.path:
 
 import emulator_patches  # noqa: E402 - needs the path above
 
-PORTS = range(5300, 5310)  # the ports these tests may use
+# The ports these tests may use: ten per pytest-xdist worker (gw0 5300-5309, gw1 5310-5319, ...), so that two workers
+# never pick the same free port at the same moment.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+PORTS = range(5300 + 10 * _WORKER, 5310 + 10 * _WORKER)
 ROLLOUT = 0.4  # EMULATOR_ECS_ROLLOUT_SECONDS of the tests
 
 
@@ -31,7 +35,7 @@ def free_port(exclude=()):
             except OSError:
                 continue
         return port
-    pytest.skip("no free port in 5300-5309")
+    pytest.skip(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ import hashlib
 import json
 import re
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
@@ -15,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 DIST = ROOT / "extras" / "demo-frontend" / "dist"
@@ -56,17 +56,6 @@ def test_every_reference_resolves_to_a_file_of_the_build():
     assert len(references) >= 5
     for reference in references:
         assert (DIST / reference).is_file(), reference
-
-
-def free_port():
-    for port in range(5300, 5310):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip("no free port in 5300-5309")
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
