@@ -66,6 +66,7 @@ TESTS = {
                                      f"{UNIT}/modules/test_ecs_fargate_service.py"],
     "plugins/module_utils/_acm.py": [f"{UNIT}/module_utils/test_acm.py", f"{UNIT}/modules/test_acm_certificate.py",
                                      f"{UNIT}/module_utils/test_pagination.py"],
+    "plugins/module_utils/_acm_validation.py": [f"{UNIT}/modules/test_acm_certificate.py"],
     "plugins/module_utils/_route53.py": [f"{UNIT}/module_utils/test_route53_helpers.py", f"{UNIT}/modules/test_route53.py",
                                          f"{UNIT}/modules/test_acm_certificate.py"],
     "plugins/module_utils/_cloudfront.py": [f"{UNIT}/modules/test_cloudfront_origin_access_control.py",
