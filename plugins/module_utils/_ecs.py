@@ -122,6 +122,7 @@ def list_stopped_tasks(client, cluster, service):
 def describe_tasks(client, cluster, arns):
     return found(client.describe_tasks(cluster=cluster, tasks=arns), "tasks", "the stopped tasks")
 
+
 @ECSErrors.call("tag the ECS resource")
 def tag_resource(client, arn, tags):
     client.tag_resource(resourceArn=arn, tags=ansible_dict_to_boto3_tag_list(tags, "key", "value"))
@@ -130,7 +131,6 @@ def tag_resource(client, arn, tags):
 @ECSErrors.call("untag the ECS resource")
 def untag_resource(client, arn, keys):
     client.untag_resource(resourceArn=arn, tagKeys=keys)
-
 
 
 # ---------------------------------------------------------------- shared context

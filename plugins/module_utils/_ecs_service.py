@@ -116,7 +116,6 @@ def normalise_service(service):
     }
 
 
-
 # ---------------------------------------------------------------- the service of ecs_fargate_service
 
 
