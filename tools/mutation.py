@@ -58,12 +58,15 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).with_name("mutations.yml")
 UNIT = "tests/unit/plugins"
 
+# The unit tests of the network resources of ec2_public_network (one module_utils file each).
+EC2_NETWORK_TESTS = [f"{UNIT}/modules/test_ec2_public_network.py", f"{UNIT}/module_utils/test_pagination.py"]
 # The unit tests that cover each file, fastest first (pytest -x stops at the first failure).
 TESTS = {
     "plugins/module_utils/_aws.py": [f"{UNIT}/module_utils/test_aws.py", f"{UNIT}/modules/test_route53.py",
                                      f"{UNIT}/modules/test_ecs_fargate_service.py"],
     "plugins/module_utils/_acm.py": [f"{UNIT}/module_utils/test_acm.py", f"{UNIT}/modules/test_acm_certificate.py",
                                      f"{UNIT}/module_utils/test_pagination.py"],
+    "plugins/module_utils/_acm_validation.py": [f"{UNIT}/modules/test_acm_certificate.py"],
     "plugins/module_utils/_route53.py": [f"{UNIT}/module_utils/test_route53_helpers.py", f"{UNIT}/modules/test_route53.py",
                                          f"{UNIT}/modules/test_acm_certificate.py"],
     "plugins/module_utils/_cloudfront.py": [f"{UNIT}/modules/test_cloudfront_origin_access_control.py",
@@ -71,7 +74,16 @@ TESTS = {
                                             f"{UNIT}/module_utils/test_pagination.py"],
     "plugins/module_utils/_ecs.py": [f"{UNIT}/module_utils/test_ecs.py", f"{UNIT}/modules/test_ecs_fargate_service.py",
                                      f"{UNIT}/modules/test_ecs_rollout.py", f"{UNIT}/modules/test_ecs_cluster.py"],
-    "plugins/module_utils/_ec2_network.py": [f"{UNIT}/modules/test_ec2_public_network.py", f"{UNIT}/module_utils/test_pagination.py"],
+    "plugins/module_utils/_ecs_rollout.py": [f"{UNIT}/module_utils/test_ecs.py", f"{UNIT}/modules/test_ecs_fargate_service.py",
+                                             f"{UNIT}/modules/test_ecs_rollout.py"],
+    "plugins/module_utils/_ecs_service.py": [f"{UNIT}/module_utils/test_ecs.py", f"{UNIT}/modules/test_ecs_fargate_service.py"],
+    "plugins/module_utils/_ecs_task_definition.py": [f"{UNIT}/modules/test_ecs_fargate_service.py",
+                                                     f"{UNIT}/modules/test_ecs_rollout.py"],
+    "plugins/module_utils/_ec2_network.py": EC2_NETWORK_TESTS,
+    "plugins/module_utils/_ec2_vpc.py": EC2_NETWORK_TESTS,
+    "plugins/module_utils/_ec2_subnets.py": EC2_NETWORK_TESTS,
+    "plugins/module_utils/_ec2_internet_gateway.py": EC2_NETWORK_TESTS,
+    "plugins/module_utils/_ec2_route_table.py": EC2_NETWORK_TESTS,
     "plugins/module_utils/_ec2_enis.py": [f"{UNIT}/modules/test_ec2_public_network.py"],
     "roles/network/tasks/fargate_zones.yml": ["tests/unit/roles/test_network_fargate_zones.py"],
     "plugins/module_utils/_sweep.py": [f"{UNIT}/modules/test_environment_resources_info.py", f"{UNIT}/module_utils/test_pagination.py"],

@@ -3,7 +3,19 @@
 # Copyright: (c) 2026, jwtpizza.cloud developers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""ACM helpers of jwtpizza.cloud.  Private to this collection: the interface may change without notice."""
+"""ACM helpers of jwtpizza.cloud: the certificate calls and what acm_certificate derives from a certificate.
+
+This file is private to this collection (the leading underscore says so): its
+interface may change without notice and other collections must not import it.
+
+- one small function per ACM call, under ``ACMErrors``;
+- ``delete_when_released``: a delete retried while ACM still counts a user, and
+  ``live_users``: the users of ``InUseBy`` that still exist;
+- ``name_set``, ``idempotency_token``, ``validation_records`` and ``view``.
+
+The DNS side of the validation (the records in Route 53) is
+``_acm_validation``.
+"""
 
 import hashlib
 
@@ -45,8 +57,28 @@ def list_certificates(client):
 
 
 @ACMErrors.lookup("describe the ACM certificate")
-def _describe_certificate(client, arn):
+def describe_certificate(client, arn):
     return client.describe_certificate(CertificateArn=arn)["Certificate"]
+
+
+@ACMErrors.lookup("list the tags of the ACM certificate")
+def list_tags(client, arn):
+    return {t["Key"]: t.get("Value", "") for t in client.list_tags_for_certificate(CertificateArn=arn)["Tags"]}
+
+
+@ACMErrors.call("request the ACM certificate", retries=2)
+def request_certificate(client, params):
+    return client.request_certificate(**params)["CertificateArn"]
+
+
+@ACMErrors.call("tag the ACM certificate")
+def add_tags(client, arn, tags):
+    client.add_tags_to_certificate(CertificateArn=arn, Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
+
+
+@ACMErrors.call("untag the ACM certificate")
+def remove_tags(client, arn, keys):
+    client.remove_tags_from_certificate(CertificateArn=arn, Tags=[{"Key": k} for k in keys])
 
 
 @ACMErrors.delete("delete the ACM certificate")
@@ -64,7 +96,7 @@ def delete_when_released(client, arn, timeout, delay=10, **wait_options):
     """
 
     def in_use_by():
-        return ", ".join((_describe_certificate(client, arn) or {}).get("InUseBy", [])) or "nothing"
+        return ", ".join((describe_certificate(client, arn) or {}).get("InUseBy", [])) or "nothing"
 
     def attempt():
         try:

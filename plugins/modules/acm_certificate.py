@@ -181,14 +181,19 @@ certificate:
 
 import time
 
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import add_tags
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import delete_when_released
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import describe_certificate
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import idempotency_token
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import list_certificates
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import list_tags
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import live_users
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import name_set
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import remove_tags
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import request_certificate
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import validation_records
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm import view
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import ACMErrors
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._acm_validation import ValidationRecords
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import DiffTracker
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
@@ -197,13 +202,7 @@ from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import error_c
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import tag_options
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import wait_for
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import change_record_sets
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import get_record_set
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import normalize_name
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import record_key
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import record_values
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import upsert_change
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._route53 import zone_delegation
 
 MANAGED_BY = "jwtpizza.cloud"
 IDENTITY_KEYS = ("ManagedBy", "Project", "Environment")
@@ -211,32 +210,6 @@ UNUSABLE = ("FAILED", "REVOKED", "EXPIRED", "VALIDATION_TIMED_OUT", "INACTIVE")
 TOKEN_ATTEMPTS = 4
 # Seconds: one sequence of tokens per window of the wall clock (ACM forgets a token after an hour).
 TOKEN_WINDOW = 600
-CHANGE_COMMENT = "jwtpizza.cloud acm_certificate DNS validation"
-
-
-@ACMErrors.lookup("describe the ACM certificate")
-def describe_certificate(client, arn):
-    return client.describe_certificate(CertificateArn=arn)["Certificate"]
-
-
-@ACMErrors.lookup("list the tags of the ACM certificate")
-def list_tags(client, arn):
-    return {t["Key"]: t.get("Value", "") for t in client.list_tags_for_certificate(CertificateArn=arn)["Tags"]}
-
-
-@ACMErrors.call("request the ACM certificate", retries=2)
-def request_certificate(client, params):
-    return client.request_certificate(**params)["CertificateArn"]
-
-
-@ACMErrors.call("tag the ACM certificate")
-def add_tags(client, arn, tags):
-    client.add_tags_to_certificate(CertificateArn=arn, Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
-
-
-@ACMErrors.call("untag the ACM certificate")
-def remove_tags(client, arn, keys):
-    client.remove_tags_from_certificate(CertificateArn=arn, Tags=[{"Key": k} for k in keys])
 
 
 class CertificateManager:
@@ -253,8 +226,7 @@ class CertificateManager:
         self.module = module
         params = module.params
         self.acm = module.client("acm")
-        self.route53 = module.client("route53")
-        self.zone_id = params["hosted_zone_id"] or None
+        self.records = ValidationRecords(self.acm, module.client("route53"), params["hosted_zone_id"] or None)
         self.domain = normalize_name(params["domain_name"])
         self.names = name_set(params["domain_name"], params["subject_alternative_names"])
         tags = dict(params["tags"] or {})
@@ -286,13 +258,6 @@ class CertificateManager:
             found.append(cert)
         found.sort(key=lambda c: (c.get("Status") == "ISSUED", str(c.get("CreatedAt", ""))), reverse=True)
         return found
-
-    def zone_record(self, record):
-        """The zone's record set of that name, None when missing; fails when the zone is missing."""
-        rrset = get_record_set(self.route53, self.zone_id, record["name"], record["type"])
-        if rrset is False:
-            raise JwtPizzaAWSError(message=f"Hosted zone {self.zone_id} (hosted_zone_id) does not exist")
-        return rrset
 
     def await_records(self, arn):
         """Describe the certificate until ACM has published every validation record."""
@@ -375,11 +340,11 @@ class CertificateManager:
                     add_tags(self.acm, cert["CertificateArn"], to_set)
             cert["Tags"] = {k: v for k, v in cert["Tags"].items() if k not in to_unset} | to_set
 
-        missing = [r for r in validation_records(cert)[0] if record_values(self.zone_record(r)) != [normalize_name(r["value"])]]
+        missing = self.records.missing(cert)
         if missing:
             self.changed = True
             if not self.module.check_mode:
-                change_record_sets(self.route53, self.zone_id, [upsert_change(r) for r in missing], CHANGE_COMMENT)
+                self.records.upsert(missing)
 
         if self.module.params["wait"] and not self.module.check_mode and cert.get("Status") != "ISSUED":
             cert = self.await_issued(cert)
@@ -410,25 +375,12 @@ class CertificateManager:
             return current["Status"] in ("ISSUED", "DELETED", *UNUSABLE), current
 
         cert = wait_for(probe, self.module.params["wait_timeout"], self.issue_delay,
-                        f"certificate {self.domain} ({arn}) to be ISSUED", explain=self.explain,
+                        f"certificate {self.domain} ({arn}) to be ISSUED", explain=self.records.explain,
                         sleep=self.sleep, clock=self.clock)
         if cert["Status"] != "ISSUED":
-            raise JwtPizzaAWSError(message=f"Certificate {arn} will not be issued; {self.explain(cert)}")
+            raise JwtPizzaAWSError(message=f"Certificate {arn} will not be issued; {self.records.explain(cert)}")
         cert["Tags"] = tags
         return cert
-
-    def explain(self, cert):
-        """Validation status per name, and where DNS must point for ACM to see the records."""
-        options = (cert or {}).get("DomainValidationOptions", [])
-        per_name = "; ".join(
-            f"{o['DomainName']}: {o.get('ValidationStatus', 'UNKNOWN')}"
-            + (f" (record {o['ResourceRecord']['Name']} CNAME {o['ResourceRecord']['Value']})" if o.get("ResourceRecord") else "")
-            for o in options
-        )
-        delegation = zone_delegation(self.route53, self.zone_id)
-        return (f"status {(cert or {}).get('Status', 'UNKNOWN')}; validation per name: {per_name or 'none reported'}; "
-                f"hosted zone {self.zone_id} ({delegation['name']}) name servers: "
-                f"{', '.join(delegation['name_servers']) or 'none'}; {delegation['detail']}")
 
     def ensure_absent(self):
         self.validate()
@@ -441,7 +393,7 @@ class CertificateManager:
             raise JwtPizzaAWSError(message=f"Cannot delete the certificate of {', '.join(self.names)} while it is in use: "
                                            f"{listing}. Remove it from these resources first.")
         self.changed = True
-        changes = self.record_deletions(certs)
+        changes = self.records.deletions(certs)
         before = view(certs[0]) if len(certs) == 1 else {"certificates": [view(c) for c in certs]}
         if not self.module.check_mode:  # certificates first: the records stay while a delete may still fail
             for deleted, cert in enumerate(certs):
@@ -451,39 +403,8 @@ class CertificateManager:
                 except JwtPizzaTimeout as exc:
                     self.module.fail_json(msg=exc.message, release_pending=True, changed=deleted > 0)
             if changes:
-                change_record_sets(self.route53, self.zone_id, changes, CHANGE_COMMENT)
+                self.records.delete(changes)
         return self.result({}, before, {}) | {"deleted": [c["CertificateArn"] for c in certs]}
-
-    def record_deletions(self, certs):
-        """DELETE changes for our validation records whose value still matches and no other certificate uses."""
-        if not self.zone_id:
-            return []
-        ours = {c["CertificateArn"] for c in certs}
-        records = {record_key(r): r for c in certs for r in validation_records(c)[0]}
-        records = {k: r for k, r in records.items() if k not in self.records_used_elsewhere(ours, records)}
-        changes = []
-        for record in records.values():
-            rrset = get_record_set(self.route53, self.zone_id, record["name"], record["type"])
-            if rrset is False:
-                return []  # the zone is gone, and its records with it
-            if rrset and record_values(rrset) == [normalize_name(record["value"])]:
-                changes.append({"Action": "DELETE", "ResourceRecordSet": rrset})
-        return changes
-
-    def records_used_elsewhere(self, ours, records):
-        """Keys of ``records`` that another certificate of the region still validates with."""
-        domains = {k[0].split(".", 1)[1] for k in records if "." in k[0]}
-        used = set()
-        for summary in list_certificates(self.acm):
-            if summary["CertificateArn"] in ours:
-                continue
-            names = [summary.get("DomainName", ""), *summary.get("SubjectAlternativeNames", []),
-                     *summary.get("SubjectAlternativeNameSummaries", [])]
-            if not {normalize_name(n).removeprefix("*.") for n in names} & domains:
-                continue
-            cert = describe_certificate(self.acm, summary["CertificateArn"])
-            used |= {record_key(r) for r in validation_records(cert)[0]}
-        return used & set(records)
 
     def result(self, certificate, before, after):
         return {"changed": self.changed, "certificate": certificate, "diff": DiffTracker.of(before, after)}

@@ -145,11 +145,11 @@ from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizz
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import tag_options
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_enis import wait_released
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_network import InternetGateway
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_internet_gateway import InternetGateway
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_network import Network
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_network import RouteTable
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_network import Subnets
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_network import Vpc
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_route_table import RouteTable
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_subnets import Subnets
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_vpc import Vpc
 
 
 class PublicNetwork:

@@ -255,22 +255,21 @@ deregistered_task_definitions:
 
 import re
 
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
-
 from ansible_collections.jwtpizza.cloud.plugins.module_utils import _ecs as ecs
+from ansible_collections.jwtpizza.cloud.plugins.module_utils import _ecs_task_definition as task_definitions
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import DiffTracker
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import ECRErrors
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import diff_owned
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import tag_options
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import wait_for
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs import EcsContext
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs_rollout import wait_rollout
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs_service import Service
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs_service import normalise_service
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs_service import service_request
 
 ECR_IMAGE = re.compile(r"^(?P<registry>\d{12})\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/(?P<repo>[^:@]+):(?P<tag>[\w.-]+)$")
 REQUIRED_WHEN_PRESENT = ("container_name", "image", "subnets", "security_groups")
-INACTIVE_DELAY = 5
 
 
 @ECRErrors.lookup("describe the ECR image")
@@ -279,10 +278,9 @@ def describe_image(client, registry, repository, tag):
     return images["imageDetails"]
 
 
-# Kept importable from the module for its callers and tests.
-normalise_container = ecs.normalise_container
-normalise_task_definition = ecs.normalise_task_definition
-normalise_service = ecs.normalise_service
+# Kept importable from the module for its callers and tests (normalise_service too, imported above).
+normalise_container = task_definitions.normalise_container
+normalise_task_definition = task_definitions.normalise_task_definition
 
 
 def result(tracker, changed, **values):
@@ -299,17 +297,20 @@ def result(tracker, changed, **values):
 
 
 class FargateService:
-    """The task definition (registered when its owned fields change), the service, their tags and the rollout wait."""
+    """The task definition (registered when its owned fields change), the service, their tags and the rollout wait.
+
+    The two resources are ``TaskDefinitionFamily`` (_ecs_task_definition) and ``Service`` (_ecs_service); this class
+    decides the image, the desired count and the order, and waits for the rollout.
+    """
 
     def __init__(self, module):
         self.module = module
         self.p = module.params
-        self.ecs = module.client("ecs")
-        self.family = self.p["family"] or self.p["name"]
         self.diff = DiffTracker()
-
-    def tag_list(self):
-        return ansible_dict_to_boto3_tag_list(self.p["tags"], "key", "value")
+        ctx = EcsContext(module, self.diff)
+        self.ecs = ctx.client
+        self.family = task_definitions.TaskDefinitionFamily(ctx, self.p["family"] or self.p["name"])
+        self.service = Service(ctx)
 
     # ------------------------------------------------------------ decisions
 
@@ -328,109 +329,28 @@ class FargateService:
         keep = bounds and have is not None and bounds["min"] <= have <= bounds["max"] and not (have == 0 and wanted > 0)
         return have if keep else wanted
 
-    def sync_tags(self, kind, arn, current_tags):
-        """Bring the tags of the resource to ``tags`` (purging others with purge_tags); True when they changed."""
-        tags = self.p["tags"]
-        if tags is None:
-            return False
-        # Tags of the deploy tools (ecs_rollout's rollback record) are not this module's to purge.
-        current_tags = {k: v for k, v in current_tags.items() if not k.startswith(ecs.TAG_NAMESPACE)}
-        to_set, to_remove = compare_aws_tags(current_tags, tags, purge_tags=self.p["purge_tags"])
-        if not (to_set or to_remove):
-            return False
-        after = {k: v for k, v in {**current_tags, **to_set}.items() if k not in to_remove}
-        self.diff.add(f"{kind}_tags", current_tags, after)
-        if not self.module.check_mode:
-            if to_set:
-                ecs.tag_resource(self.ecs, arn, to_set)
-            if to_remove:
-                ecs.untag_resource(self.ecs, arn, to_remove)
-        return True
-
-    # ------------------------------------------------------------ present
-
-    def deployed_image(self, service):
-        """(task definition, its tags, image of container_name) the service runs, with keep_deployed_image; else Nones."""
-        if not (self.p["keep_deployed_image"] and service):
-            return None, None, None
-        answer = ecs.describe_task_definition(self.ecs, service["taskDefinition"])
-        containers = answer["taskDefinition"].get("containerDefinitions") or []
-        image = next((c.get("image") for c in containers if c.get("name") == self.p["container_name"]), None)
-        return (answer["taskDefinition"], answer.get("tags") or [], image) if image else (None, None, None)
-
-    def ensure_task_definition(self, image, deployed=None, deployed_tags=None):
-        """(ARN of the revision to run, True when this run registers it, changed); ``deployed``: the revision to compare with."""
-        current, tags = (deployed, deployed_tags) if deployed else ecs.latest_active_task_definition(self.ecs, self.family)
-        wanted = ecs.task_definition_request(dict(self.p, image=image), self.family, self.ecs.meta.region_name)
-        changes = diff_owned(normalise_task_definition(wanted), normalise_task_definition(current), ecs.TD_FIELDS)
-        if not changes:
-            arn = current["taskDefinitionArn"]
-            return arn, False, self.sync_tags("task_definition", arn, boto3_tag_list_to_ansible_dict(tags, "key", "value"))
-        self.diff.add(
-            "task_definition",
-            {k: v["before"] for k, v in changes.items()},
-            {k: v["after"] for k, v in changes.items()},
-        )
-        if self.module.check_mode:
-            revision = (current or {}).get("revision", 0) + 1
-            return f"{self.family}:{revision}", True, True
-        request = {k: v for k, v in wanted.items() if v != ""}
-        if self.p["tags"]:
-            request["tags"] = self.tag_list()
-        return ecs.register_task_definition(self.ecs, request)["taskDefinitionArn"], True, True
-
-    def create_service(self, wanted):
-        """Create the service; returns the deployment it started (None in check mode)."""
-        self.diff.add("service", None, wanted)
-        if self.module.check_mode:
-            return "", None
-        request = {k: v for k, v in wanted.items() if v is not None}
-        request.update(cluster=self.p["cluster"], serviceName=self.p["name"], launchType="FARGATE", schedulingStrategy="REPLICA")
-        if self.p["tags"]:
-            request["tags"] = self.tag_list()
-        service = ecs.create_service(self.ecs, request)
-        return service["serviceArn"], ecs.primary_deployment_id(service)
-
-    def update_service(self, service, wanted):
-        """Update the fields that differ; returns (changed, the deployment the update started or None)."""
-        changes = diff_owned(wanted, normalise_service(service), ecs.SERVICE_FIELDS)
-        # A field the read omits (moto stores no deploymentConfiguration or grace period) is not drift.
-        changes = {k: v for k, v in changes.items() if v["before"] is not None}
-        deployment = None
-        if changes:
-            self.diff.add(
-                "service",
-                {k: v["before"] for k, v in changes.items()},
-                {k: v["after"] for k, v in changes.items()},
-            )
-            if not self.module.check_mode:
-                request = {k: v["after"] for k, v in changes.items()}
-                request.update(cluster=self.p["cluster"], service=self.p["name"])
-                deployment = ecs.primary_deployment_id(ecs.update_service(self.ecs, request))
-        tags = boto3_tag_list_to_ansible_dict(service.get("tags") or [], "key", "value")
-        tagged = self.sync_tags("service", service["serviceArn"], tags)
-        return bool(changes) or tagged, deployment
+    # ------------------------------------------------------------ states
 
     def ensure_present(self):
         """Register the task definition when its owned fields changed, then create or update the service."""
         # In check mode the network and repository may be ones the same run would create.
         self.module.require_unless_check_mode(*REQUIRED_WHEN_PRESENT)
         service = ecs.describe_service(self.ecs, self.p["cluster"], self.p["name"])
-        deployed, deployed_tags, kept_image = self.deployed_image(service)
+        deployed, deployed_tags, kept_image = self.family.deployed_image(service)
         image = kept_image or self.p["image"]
-        td_arn, registered, changed = self.ensure_task_definition(image, deployed, deployed_tags)
+        td_arn, registered, changed = self.family.ensure(image, deployed, deployed_tags)
         # A service that runs tasks on a deployed image is not scaled to 0 because that image left the repository.
         image_available = bool(kept_image and service.get("desiredCount")) or self.image_available(image)
-        wanted = ecs.service_request(self.p, td_arn, self.wanted_count(normalise_service(service), image_available))
+        wanted = service_request(self.p, td_arn, self.wanted_count(normalise_service(service), image_available))
         if service is None:
             changed = True
-            service_arn, deployment = self.create_service(wanted)
+            service_arn, deployment = self.service.create(wanted)
         else:
             service_arn = service["serviceArn"]
-            updated, deployment = self.update_service(service, wanted)
+            updated, deployment = self.service.update(service, wanted)
             changed |= updated
         if changed and self.p["wait"] and wanted["desiredCount"] > 0 and not self.module.check_mode:
-            ecs.wait_rollout(self.ecs, self.p["cluster"], self.p["name"], td_arn, deployment, self.p["wait_timeout"])
+            wait_rollout(self.ecs, self.p["cluster"], self.p["name"], td_arn, deployment, self.p["wait_timeout"])
         return result(
             self.diff,
             changed,
@@ -441,49 +361,15 @@ class FargateService:
             image_available=image_available,
         )
 
-    # ------------------------------------------------------------ absent
-
-    def delete_service(self, service):
-        """Scale the service to 0, delete it and wait until it is INACTIVE."""
-        self.diff.add("service", {"serviceArn": service["serviceArn"], "desiredCount": service.get("desiredCount")}, None)
-        if self.module.check_mode:
-            return
-        cluster, name = self.p["cluster"], self.p["name"]
-        if service.get("desiredCount"):
-            ecs.update_service(self.ecs, {"cluster": cluster, "service": name, "desiredCount": 0})
-        ecs.delete_service(self.ecs, cluster, name)
-
-        def probe():
-            current = ecs.describe_service(self.ecs, cluster, name)
-            return current is None, current
-
-        wait_for(
-            probe,
-            self.p["wait_timeout"],
-            INACTIVE_DELAY,
-            f"service {name} to become INACTIVE",
-            lambda s: f"status {s.get('status')}, running {s.get('runningCount')}",
-        )
-
     def ensure_absent(self):
+        """Delete the service (scaled to 0, waited INACTIVE), then deregister and delete the revisions of the family."""
         changed = False
         service = ecs.describe_service(self.ecs, self.p["cluster"], self.p["name"])
         if service:
             changed = True
-            self.delete_service(service)
-        arns = ecs.list_task_definitions(self.ecs, self.family)
-        if arns:
-            changed = True
-            self.diff.add("task_definitions", arns, None)
-            if not self.module.check_mode:
-                for arn in arns:
-                    ecs.deregister_task_definition(self.ecs, arn)
-        # Deregistered revisions (these and those of earlier deploys) stay until deleted: delete them too.
-        inactive = sorted(set(ecs.list_task_definitions(self.ecs, self.family, status="INACTIVE")) | set(arns))
-        if inactive:
-            changed = True
-            if not self.module.check_mode:
-                ecs.delete_task_definitions(self.ecs, inactive)
+            self.service.delete(service)
+        removed, arns, inactive = self.family.remove()
+        changed |= removed
         return result(self.diff, changed, deregistered_task_definitions=arns, deleted_task_definitions=inactive)
 
 
@@ -523,7 +409,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    errors = ecs.container_input_errors(module.params["environment"], module.params["secrets"])
+    errors = task_definitions.container_input_errors(module.params["environment"], module.params["secrets"])
     if errors and module.params["state"] == "present":
         module.fail_json(msg="; ".join(errors))
     service = FargateService(module)

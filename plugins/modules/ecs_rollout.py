@@ -190,6 +190,17 @@ from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizz
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaTimeout
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import error_code
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs_rollout import EVENTS_SHOWN
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs_rollout import RolloutFailed
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs_rollout import deployment_of
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs_rollout import describe_ecr_image
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs_rollout import ecr_image
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs_rollout import stopped_task_reasons
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs_rollout import wait_rollout
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs_task_definition import environment_dict
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs_task_definition import pick_container
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs_task_definition import revision_request
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs_task_definition import with_container
 
 MODES = ("image", "force_new_deployment", "rollback")
 
@@ -218,13 +229,13 @@ class Rollout:
 
     def check_image(self, image):
         """Fail before any write when an ECR image's tag or digest does not exist."""
-        reference = ecs.ecr_image(image)
+        reference = ecr_image(image)
         if not reference or not self.p["check_image"]:
             return
         registry, repository, image_id = reference
         wanted = image_id.get("imageTag") or image_id.get("imageDigest")
         try:
-            found = ecs.describe_ecr_image(self.module.client("ecr"), registry, repository, image_id)
+            found = describe_ecr_image(self.module.client("ecr"), registry, repository, image_id)
         except JwtPizzaAWSError as exc:
             if error_code(exc) == "RepositoryNotFoundException":
                 message = f"Cannot deploy {image}: ECR repository {repository} of registry {registry} does not exist"
@@ -252,7 +263,7 @@ class Rollout:
 
     def stopped(self, task_definition):
         try:
-            return ecs.stopped_task_reasons(self.ecs, self.cluster, self.name, task_definition)
+            return stopped_task_reasons(self.ecs, self.cluster, self.name, task_definition)
         except JwtPizzaAWSError as exc:
             return f"could not be listed ({exc})"
 
@@ -262,11 +273,11 @@ class Rollout:
         self.check_options()
         service, current, tags, previous = self.describe()
         desired = self.desired_count(service)
-        container = ecs.pick_container(current, self.p["container_name"])
+        container = pick_container(current, self.p["container_name"])
         if self.p["rollback"]:
             return self.roll_back(service, current, container, previous, desired)
         image = self.p["image"] or container["image"]
-        before = ecs.environment_dict(container)
+        before = environment_dict(container)
         after = {**before, **{k: str(v) for k, v in (self.p["environment"] or {}).items()}}
         if self.p["image"]:
             self.check_image(image)
@@ -282,8 +293,8 @@ class Rollout:
         if self.module.check_mode:
             return self.planned(service, target, desired, image, previous)
         if register:
-            definition = ecs.with_container(current, container["name"], image, after)
-            target = ecs.register_task_definition(self.ecs, ecs.revision_request(self.ecs, definition, tags))["taskDefinitionArn"]
+            definition = with_container(current, container["name"], image, after)
+            target = ecs.register_task_definition(self.ecs, revision_request(self.ecs, definition, tags))["taskDefinitionArn"]
         recorded = current["taskDefinitionArn"] if register else previous
         return self.roll_out(service, target, desired, image, previous, recorded, forced)
 
@@ -298,9 +309,9 @@ class Rollout:
         target = ecs.describe_task_definition(self.ecs, previous)["taskDefinition"]
         if target.get("status") != "ACTIVE":
             raise JwtPizzaAWSError(message=f"Cannot roll back service {self.name} to {previous}: it is {target.get('status')}")
-        then = ecs.pick_container(target, container["name"])
+        then = pick_container(target, container["name"])
         self.diff.add("image", container["image"], then["image"])
-        self.diff.add("environment", ecs.environment_dict(container), ecs.environment_dict(then))
+        self.diff.add("environment", environment_dict(container), environment_dict(then))
         if self.module.check_mode:
             return self.planned(service, previous, desired, then["image"], current["taskDefinitionArn"])
         return self.roll_out(service, previous, desired, then["image"], previous, current["taskDefinitionArn"], False)
@@ -326,7 +337,7 @@ class Rollout:
             request["forceNewDeployment"] = True
         started = time.monotonic()
         updated = ecs.update_service(self.ecs, request)
-        deployment = ecs.deployment_of(updated, target)
+        deployment = deployment_of(updated, target)
         if self.p["wait"]:
             updated = self.wait(target, deployment)
         if recorded and recorded != previous:
@@ -336,10 +347,10 @@ class Rollout:
     def wait(self, target, deployment):
         """The service once its rollout of ``target`` is done; a failure or timeout also names the stopped tasks."""
         try:
-            return ecs.wait_rollout(
+            return wait_rollout(
                 self.ecs, self.cluster, self.name, target, deployment, timeout=self.p["wait_timeout"], delay=self.p["delay"]
             )
-        except (ecs.RolloutFailed, JwtPizzaTimeout) as exc:
+        except (RolloutFailed, JwtPizzaTimeout) as exc:
             raise type(exc)(message=f"{exc.message}; stopped tasks: {self.stopped(target)}") from None
 
     def result(self, service, changed, image, previous, deployment=None, duration=0.0):
@@ -354,7 +365,7 @@ class Rollout:
             "image": image,
             "rollout_state": ours.get("rolloutState") or "",
             "duration": duration,
-            "events": [e.get("message", "") for e in service.get("events") or []][: ecs.EVENTS_SHOWN],
+            "events": [e.get("message", "") for e in service.get("events") or []][: EVENTS_SHOWN],
             "desired_count": service.get("desiredCount") or 0,
             "running_count": service.get("runningCount") or 0,
             "diff": self.diff,

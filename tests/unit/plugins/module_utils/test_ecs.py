@@ -1,10 +1,12 @@
-"""Unit tests of the ECS helpers (plugins/module_utils/_ecs.py): the rollout verdict against stubbed describe_services answers."""
+"""Unit tests of the ECS helpers (plugins/module_utils/_ecs*.py): the rollout verdict against stubbed describe_services answers."""
 
 import boto3
 import pytest
 from botocore.stub import Stubber
 
 from ansible_collections.jwtpizza.cloud.plugins.module_utils import _ecs
+from ansible_collections.jwtpizza.cloud.plugins.module_utils import _ecs_rollout
+from ansible_collections.jwtpizza.cloud.plugins.module_utils import _ecs_service
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaTimeout
 
@@ -74,7 +76,7 @@ def answer(stubber, *services):
 
 def wait(client, deployment_id="ecs-svc/2", timeout=60):
     clock = Clock()
-    found = _ecs.wait_rollout(client, CLUSTER, NAME, NEW, deployment_id, timeout, delay=10, sleep=clock.sleep, clock=clock)
+    found = _ecs_rollout.wait_rollout(client, CLUSTER, NAME, NEW, deployment_id, timeout, delay=10, sleep=clock.sleep, clock=clock)
     return found, clock
 
 
@@ -95,13 +97,13 @@ def test_in_progress_then_completed(ecs):
 def test_running_count_alone_is_not_done_while_the_rollout_is_in_progress():
     """runningCount counts tasks before they pass the health checks: only COMPLETED is done."""
     rolling = service(NEW, [deployment("ecs-svc/2", "PRIMARY", NEW, "IN_PROGRESS")], running=1, desired=1)
-    assert _ecs.rollout_verdict(rolling, NEW, "ecs-svc/2") is False
+    assert _ecs_rollout.rollout_verdict(rolling, NEW, "ecs-svc/2") is False
 
 
 def test_completed_needs_running_equal_desired():
     short = service(NEW, [deployment("ecs-svc/2", "PRIMARY", NEW, "COMPLETED")], running=1, desired=2)
-    assert _ecs.rollout_verdict(short, NEW, "ecs-svc/2") is False
-    assert _ecs.rollout_verdict(service(NEW, [deployment("ecs-svc/2", "PRIMARY", NEW, "COMPLETED")]), NEW) is True
+    assert _ecs_rollout.rollout_verdict(short, NEW, "ecs-svc/2") is False
+    assert _ecs_rollout.rollout_verdict(service(NEW, [deployment("ecs-svc/2", "PRIMARY", NEW, "COMPLETED")]), NEW) is True
 
 
 def test_failed_rollout_fails_naming_the_events(ecs):
@@ -153,20 +155,20 @@ def test_timeout_names_the_deployments_and_events(ecs):
 
 def test_without_deployment_id_the_primary_of_the_registered_definition_counts():
     old_primary = service(NEW, [deployment("ecs-svc/1", "PRIMARY", OLD, "COMPLETED")])
-    assert _ecs.rollout_verdict(old_primary, NEW) is False
+    assert _ecs_rollout.rollout_verdict(old_primary, NEW) is False
     ours = service(NEW, [deployment("ecs-svc/2", "PRIMARY", NEW, "COMPLETED"), deployment("ecs-svc/1", "ACTIVE", OLD, "COMPLETED")])
-    assert _ecs.rollout_verdict(ours, NEW) is True
+    assert _ecs_rollout.rollout_verdict(ours, NEW) is True
 
 
 def test_without_rollout_state_one_deployment_and_running_equal_desired():
     """Older APIs and the emulator report no rolloutState: one deployment left and running == desired."""
     two = service(NEW, [deployment("a", "PRIMARY", NEW), deployment("b", "ACTIVE", OLD)])
-    assert _ecs.rollout_verdict(two, NEW) is False
+    assert _ecs_rollout.rollout_verdict(two, NEW) is False
     short = service(NEW, [deployment("a", "PRIMARY", NEW)], running=0, desired=1)
-    assert _ecs.rollout_verdict(short, NEW) is False
+    assert _ecs_rollout.rollout_verdict(short, NEW) is False
     more = service(NEW, [deployment("a", "PRIMARY", NEW)], running=2, desired=1)
-    assert _ecs.rollout_verdict(more, NEW) is False
-    assert _ecs.rollout_verdict(service(NEW, [deployment("a", "PRIMARY", NEW)]), NEW) is True
+    assert _ecs_rollout.rollout_verdict(more, NEW) is False
+    assert _ecs_rollout.rollout_verdict(service(NEW, [deployment("a", "PRIMARY", NEW)]), NEW) is True
 
 
 def test_a_service_that_disappears_fails(ecs):
@@ -190,17 +192,17 @@ def test_list_task_definitions_keeps_exactly_the_family_by_revision(ecs):
 
 
 def test_primary_deployment_id():
-    assert _ecs.primary_deployment_id(service(NEW, [deployment("b", "ACTIVE", OLD), deployment("a", "PRIMARY", NEW)])) == "a"
-    assert _ecs.primary_deployment_id({}) is None
+    assert _ecs_rollout.primary_deployment_id(service(NEW, [deployment("b", "ACTIVE", OLD), deployment("a", "PRIMARY", NEW)])) == "a"
+    assert _ecs_rollout.primary_deployment_id({}) is None
 
 
 def test_load_balancers_compare_by_target_group_container_and_port_in_any_order():
     a = {"targetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/a/1", "containerName": "app", "containerPort": 80}
     b = {"targetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/b/2", "containerName": "app", "containerPort": 81}
-    assert _ecs.normalise_load_balancers([{**b, "loadBalancerName": None}, a]) == [a, b]
-    assert _ecs.normalise_load_balancers([{**a, "containerPort": 8080}]) != _ecs.normalise_load_balancers([a])
-    assert _ecs.normalise_load_balancers(None) == []
-    assert _ecs.normalise_service({"loadBalancers": [b, a]})["loadBalancers"] == [a, b]
+    assert _ecs_service.normalise_load_balancers([{**b, "loadBalancerName": None}, a]) == [a, b]
+    assert _ecs_service.normalise_load_balancers([{**a, "containerPort": 8080}]) != _ecs_service.normalise_load_balancers([a])
+    assert _ecs_service.normalise_load_balancers(None) == []
+    assert _ecs_service.normalise_service({"loadBalancers": [b, a]})["loadBalancers"] == [a, b]
 
 
 def test_inactive_revisions_are_deleted_ten_per_call_each_once():

@@ -17,6 +17,10 @@ from botocore.stub import Stubber
 
 from ansible_collections.jwtpizza.cloud.plugins.module_utils import _cloudfront as cf
 from ansible_collections.jwtpizza.cloud.plugins.module_utils import _ec2_network as net
+from ansible_collections.jwtpizza.cloud.plugins.module_utils import _ec2_internet_gateway
+from ansible_collections.jwtpizza.cloud.plugins.module_utils import _ec2_route_table
+from ansible_collections.jwtpizza.cloud.plugins.module_utils import _ec2_subnets
+from ansible_collections.jwtpizza.cloud.plugins.module_utils import _ec2_vpc
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._sweep import Sweep
 from ansible_collections.jwtpizza.cloud.plugins.modules import acm_certificate
 
@@ -34,10 +38,10 @@ def stubbed(service):
 @pytest.mark.parametrize(
     "helper, operation, key, item",
     [
-        (net.describe_vpcs, "describe_vpcs", "Vpcs", "VpcId"),
-        (net.describe_subnets, "describe_subnets", "Subnets", "SubnetId"),
-        (net.describe_internet_gateways, "describe_internet_gateways", "InternetGateways", "InternetGatewayId"),
-        (net.describe_route_tables, "describe_route_tables", "RouteTables", "RouteTableId"),
+        (_ec2_vpc.describe_vpcs, "describe_vpcs", "Vpcs", "VpcId"),
+        (_ec2_subnets.describe_subnets, "describe_subnets", "Subnets", "SubnetId"),
+        (_ec2_internet_gateway.describe_internet_gateways, "describe_internet_gateways", "InternetGateways", "InternetGatewayId"),
+        (_ec2_route_table.describe_route_tables, "describe_route_tables", "RouteTables", "RouteTableId"),
     ],
 )
 def test_ec2_describes_read_every_page(aws_env, helper, operation, key, item):
