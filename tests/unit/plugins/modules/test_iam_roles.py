@@ -396,11 +396,29 @@ class TestInput:
                                "inline_policies": {"p" * 128: TASK_POLICY}}])
         assert not failed, result
         assert described(iam, "a" * 64)["max_session_duration"] == 43200
+        assert result["actions"] == ["create role " + "a" * 64, f"put inline policy {'p' * 128} of {'a' * 64}"], "all in the create"
 
-    def test_absent_roles_need_only_their_names(self, run_module, moto_aws, api_calls):
-        result, failed = run_module(module, {"roles": [{"name": "a", "state": "absent"}, {"name": "b"}], "state": "absent"})
-        assert not failed and not result["changed"]
-        assert [name for name, _params in api_calls] == ["GetRole", "GetRole"]
+    def test_an_empty_description_is_no_description(self, run, iam, api_calls):
+        spec = [{"name": "plain", "trust_policy": trust(), "description": ""}]
+        run(spec)
+        assert "Description" not in iam.get_role(RoleName="plain")["Role"]
+        api_calls.clear()
+        result, _failed = run(spec)
+        assert not result["changed"] and writes(api_calls) == []
+
+    def test_aws_managed_and_customer_policy_arns_are_accepted(self):
+        specs = [{"name": "a", "state": "present", "trust_policy": trust(), "description": None, "max_session_duration": None,
+                  "inline_policies": None, "managed_policies": [
+                      "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy", EXEC_POLICY,
+                      "arn:aws-cn:iam::aws:policy/ReadOnlyAccess"]}]
+        _iam.check_roles(specs, "present")
+
+    @pytest.mark.parametrize("state", ["present", "absent"])
+    def test_absent_roles_need_only_their_names(self, run_module, moto_aws, api_calls, state):
+        specs = [{"name": "a", "state": "absent"}] + ([{"name": "b"}] if state == "absent" else [])
+        result, failed = run_module(module, {"roles": specs, "state": state})
+        assert not failed and not result["changed"], result
+        assert [name for name, _params in api_calls] == ["GetRole"] * len(specs)
 
     def test_an_inline_policy_given_as_json_text_is_sent_as_a_document(self, run, iam):
         specs = roles(task={"inline_policies": {"task": json.dumps(TASK_POLICY)}})
