@@ -204,13 +204,15 @@ def wait_for(probe, timeout, delay, what, explain=None, sleep=time.sleep, clock=
     """Poll ``probe()`` until it returns ``(True, value)``; return that value.
 
     probe: callable returning (done, value); it is called at least once.
-    timeout: seconds in all; delay: seconds between two probes.
+    timeout: seconds in all; delay: seconds between two probes, or a callable(seconds waited so far) -> seconds
+        (a schedule: short polls while an answer is likely soon, longer ones after).
     what: the awaited condition, for the error ("certificate example.com to be ISSUED").
     explain: callable(value) -> str describing the last state seen, so that a
         timeout names its cause.
     Raises JwtPizzaTimeout when the time is up.
     """
-    deadline = clock() + timeout
+    started = clock()
+    deadline = started + timeout
     while True:
         done, value = probe()
         if done:
@@ -219,7 +221,8 @@ def wait_for(probe, timeout, delay, what, explain=None, sleep=time.sleep, clock=
         if remaining <= 0:
             cause = explain(value) if explain else f"last state: {value!r}"
             raise JwtPizzaTimeout(message=f"Timed out after {timeout}s waiting for {what}; {cause}")
-        sleep(min(delay, remaining))
+        pause = delay(clock() - started) if callable(delay) else delay
+        sleep(min(pause, remaining))
 
 
 class DiffTracker:

@@ -218,7 +218,12 @@ class CertificateManager:
     sleep = staticmethod(time.sleep)
     clock = staticmethod(time.monotonic)
     wall_clock = staticmethod(time.time)
-    issue_delay = 5
+    # The validation wait polls every issue_delay seconds for its first issue_quick_timeout seconds (a certificate
+    # whose records were already in place is issued soon: a long poll would only add time), then every
+    # issue_slow_delay seconds (DNS validation on AWS takes minutes).
+    issue_delay = 2
+    issue_quick_timeout = 60
+    issue_slow_delay = 10
     record_delay = 3
     record_timeout = 60
 
@@ -366,6 +371,10 @@ class CertificateManager:
         to_set = {k: v for k, v in self.tags.items() if current.get(k) != v}
         return to_set, to_unset
 
+    def issue_schedule(self, waited):
+        """Seconds until the next read of a certificate awaited for ``waited`` seconds."""
+        return self.issue_delay if waited < self.issue_quick_timeout else self.issue_slow_delay
+
     def await_issued(self, cert):
         arn = cert["CertificateArn"]
         tags = cert["Tags"]
@@ -374,7 +383,7 @@ class CertificateManager:
             current = describe_certificate(self.acm, arn) or {"CertificateArn": arn, "Status": "DELETED"}
             return current["Status"] in ("ISSUED", "DELETED", *UNUSABLE), current
 
-        cert = wait_for(probe, self.module.params["wait_timeout"], self.issue_delay,
+        cert = wait_for(probe, self.module.params["wait_timeout"], self.issue_schedule,
                         f"certificate {self.domain} ({arn}) to be ISSUED", explain=self.records.explain,
                         sleep=self.sleep, clock=self.clock)
         if cert["Status"] != "ISSUED":

@@ -195,6 +195,17 @@ class TestWaitFor:
         assert "status is PENDING_VALIDATION" in message
         assert clock.now == 30
 
+    def test_a_schedule_gives_each_pause_from_the_time_waited(self):
+        clock, seen = FakeClock(), []
+
+        def schedule(waited):
+            seen.append(waited)
+            return 1 if waited < 3 else 4
+
+        with pytest.raises(_aws.JwtPizzaTimeout):
+            _aws.wait_for(lambda: (False, None), 12, schedule, "it", sleep=clock.sleep, clock=clock)
+        assert seen == [0, 1, 2, 3, 7, 11] and clock.now == 12
+
     def test_probes_once_even_with_zero_timeout(self):
         calls = []
 
