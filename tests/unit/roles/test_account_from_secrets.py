@@ -26,11 +26,12 @@ def tasks(role, *names):
     return [found[name] for name in names]
 
 
-def render(tmp_path, extra_vars, *task_list, out):
+def render(tmp_path, extra_vars, *task_list, out, vars_files=()):
     playbook = [{
         "name": "Render",
         "hosts": "localhost",
         "gather_facts": False,
+        "vars_files": [str(ROOT / path) for path in vars_files],
         # Every AWS endpoint is a closed port: an AWS call fails the run.
         "environment": {"AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_ACCESS_KEY_ID": "none", "AWS_SECRET_ACCESS_KEY": "none",
                         "AWS_REGION": "us-west-2", "AWS_MAX_ATTEMPTS": "1"},
@@ -61,3 +62,9 @@ def test_the_iam_role_uses_the_given_account_without_any_aws_call(tmp_path):
     data = render(tmp_path, {"iam_account_id": "210987654321", "iam_partition": "aws-cn"}, *tasks("iam", *IAM_TASKS),
                   out="{{ [iam__account_id, iam__partition, iam__caller is skipped] | to_json }}")
     assert data == ["210987654321", "aws-cn", True]
+
+
+def test_the_managed_policy_of_the_execution_role_is_in_the_accounts_partition(tmp_path):
+    data = render(tmp_path, {"iam_account_id": "210987654321", "iam_partition": "aws-cn"}, *tasks("iam", *IAM_TASKS),
+                  out="{{ iam__execution_policy_arn | to_json }}", vars_files=["roles/iam/vars/main.yml"])
+    assert data == "arn:aws-cn:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
