@@ -372,7 +372,9 @@ def main():
         argument_spec=dict(
             name=dict(type="str"),
             description=dict(type="str"),
-            secrets=dict(type="list", elements="dict", options=dict(name=dict(type="str", required=True), description=dict(type="str"))),
+            # The names and descriptions of secrets, never a value (values are generated and never leave AWS).
+            secrets=dict(type="list", elements="dict", no_log=False,
+                         options=dict(name=dict(type="str", required=True), description=dict(type="str"))),
             kms_key_id=dict(type="str"),
             length=dict(type="int", default=64),
             exclude_punctuation=dict(type="bool", default=True),

@@ -96,7 +96,8 @@ def described(iam, name):
     }
 
 
-def wanted(spec, tags=TAGS):
+def wanted(spec, tags=None):
+    tags = TAGS if tags is None else tags
     return {"description": spec["description"], "trust_policy": spec["trust_policy"], "max_session_duration": 3600,
             "managed_policies": sorted(spec["managed_policies"]), "inline_policies": spec["inline_policies"], "tags": tags}
 
@@ -272,8 +273,8 @@ class TestAbsent:
             "DeleteRolePolicy", "DetachRolePolicy", "DeleteRole", "DeleteRolePolicy", "DeleteRole"]
         assert described(iam, "site-exec") is None and described(iam, "site-task") is None
         assert result["roles"] == {"site-exec": {"arn": ""}, "site-task": {"arn": ""}}
-        assert result["actions"][:3] == ["delete inline policy read-secrets of site-exec", f"detach {EXEC_POLICY} from site-exec",
-                                          "delete role site-exec"]
+        assert result["actions"][:3] == [
+            "delete inline policy read-secrets of site-exec", f"detach {EXEC_POLICY} from site-exec", "delete role site-exec"]
         api_calls.clear()
         again, _failed = run([{"name": "site-exec"}, {"name": "site-task"}], state="absent")
         assert not again["changed"] and again["actions"] == [] and writes(api_calls) == []
