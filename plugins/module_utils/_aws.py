@@ -225,6 +225,26 @@ def wait_for(probe, timeout, delay, what, explain=None, sleep=time.sleep, clock=
         sleep(min(pause, remaining))
 
 
+def retry_while(refused, call, timeout, delay, what, explain=None):
+    """``call()``, called again while it fails with an error that ``refused(exc)`` accepts (AWS not ready yet: a fresh
+    ID it does not show, a dependency still in place), up to ``timeout`` seconds; returns its answer.
+
+    Other errors are raised at once; after the timeout, JwtPizzaTimeout names ``what`` and the last error (or what
+    ``explain(exc)`` says of it).  The sleep and the clock are read when called, so that tests may patch ``time``.
+    """
+
+    def probe():
+        try:
+            return True, call()
+        except JwtPizzaAWSError as exc:
+            if not refused(exc):
+                raise
+            return False, exc
+
+    return wait_for(probe, timeout, delay, what, explain=explain or (lambda exc: f"last error: {exc.exception}"),
+                    sleep=time.sleep, clock=time.monotonic)
+
+
 class DiffTracker:
     """The before/after of ``--diff``, built the same way in every module (after community.docker's DifferenceTracker).
 

@@ -19,7 +19,6 @@ Every EC2 call is a small function under ``EC2Errors``, made by ``ec2_call``;
 
 from __future__ import annotations
 
-import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
@@ -29,7 +28,7 @@ from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import EC2Erro
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaTimeout
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import error_code
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import wait_for
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import retry_while
 
 # A fresh ID that EC2 does not show yet (eventual consistency): a write naming it is retried.
 NOT_YET = (
@@ -88,6 +87,19 @@ def ipv6_block(resource, unless=None):
     return ""
 
 
+def retag(act, label, resource_id, current, want, purge):
+    """Bring the tags of an EC2 resource from ``current`` to ``want`` (keeping others unless ``purge``) through
+    ``act(what, call, **params)``, which records the write and makes it unless in check mode; the tags as they will be."""
+    to_set, to_unset = compare_aws_tags(current, want, purge)
+    if to_unset:
+        keys = [{"Key": key} for key in to_unset]
+        act(f"untag {label}: {', '.join(sorted(to_unset))}", delete_tags, Resources=[resource_id], Tags=keys)
+    if to_set:
+        pairs = ansible_dict_to_boto3_tag_list(to_set, "Key", "Value")
+        act(f"tag {label}: {', '.join(sorted(to_set))}", create_tags, Resources=[resource_id], Tags=pairs)
+    return {k: v for k, v in {**current, **want}.items() if k not in to_unset}
+
+
 # ---------------------------------------------------------------- shared context
 
 
@@ -112,23 +124,8 @@ class Network:
         self.actions.append(what)
         if self.module.check_mode:
             return None
-
-        def probe():
-            try:
-                return True, call(self.client, **params)
-            except JwtPizzaAWSError as exc:
-                if error_code(exc) not in retry:
-                    raise
-                return False, exc
-
-        return wait_for(
-            probe,
-            timeout,
-            delay,
-            f"AWS to accept: {what}",
-            sleep=time.sleep,
-            explain=lambda exc: f"last error: {exc.exception}",
-        )
+        return retry_while(lambda exc: error_code(exc) in retry, lambda: call(self.client, **params), timeout, delay,
+                           f"AWS to accept: {what}")
 
     def delete(self, vpc_id, what, call, **params):
         """Delete, retrying while AWS answers DependencyViolation, up to wait_timeout seconds."""
@@ -148,15 +145,7 @@ class Network:
 
     def retag(self, kind, resource_id, current, name):
         """Bring the tags of an existing resource to Name + tags; return them as they will be."""
-        want = self.want_tags(name)
-        to_set, to_unset = compare_aws_tags(current, want, self.purge_tags and self.tags is not None)
-        if to_unset:
-            keys = [{"Key": key} for key in to_unset]
-            self.act(f"untag {kind} {name}: {', '.join(sorted(to_unset))}", delete_tags, Resources=[resource_id], Tags=keys)
-        if to_set:
-            pairs = ansible_dict_to_boto3_tag_list(to_set, "Key", "Value")
-            self.act(f"tag {kind} {name}: {', '.join(sorted(to_set))}", create_tags, Resources=[resource_id], Tags=pairs)
-        return {k: v for k, v in {**current, **want}.items() if k not in to_unset}
+        return retag(self.act, f"{kind} {name}", resource_id, current, self.want_tags(name), self.purge_tags and self.tags is not None)
 
     def spread_zone(self, index):
         """The index-th of the region's available zones, in turn: subnets without a zone land in different ones

@@ -187,21 +187,19 @@ actions:
   sample: ["create security group jwt-pizza-dev-alb", "authorize ingress of jwt-pizza-dev-alb: tcp 443 0.0.0.0/0"]
 """
 
-import time
 
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import DiffTracker
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaTimeout
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import error_code
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import retry_while
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import tag_options
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import wait_for
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_enis import wait_released
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_network import ec2_call
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_network import retag
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_network import tag_specs
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_network import tags_of
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._security_groups import RuleError
@@ -213,8 +211,6 @@ from ansible_collections.jwtpizza.cloud.plugins.module_utils._security_groups im
 
 describe_security_groups = ec2_call("describe_security_groups", "SecurityGroups")
 create_security_group = ec2_call("create_security_group")
-create_tags = ec2_call("create_tags")
-delete_tags = ec2_call("delete_tags")
 delete_security_group = ec2_call("delete_security_group", kind="delete")
 # Per direction: authorize, revoke (False when the rule is already gone), update descriptions.
 CALLS = {
@@ -253,17 +249,8 @@ class SecurityGroups:
         self.actions.append(what)
         if self.module.check_mode:
             return None
-
-        def probe():
-            try:
-                return True, call(self.client, **params)
-            except JwtPizzaAWSError as exc:
-                if error_code(exc) != "InvalidGroup.NotFound":
-                    raise
-                return False, exc
-
-        return wait_for(probe, SETTLE_TIMEOUT, SETTLE_DELAY, f"EC2 to accept: {what}", sleep=time.sleep,
-                        explain=lambda exc: f"last error: {exc.exception}")
+        return retry_while(lambda exc: error_code(exc) == "InvalidGroup.NotFound", lambda: call(self.client, **params),
+                           SETTLE_TIMEOUT, SETTLE_DELAY, f"EC2 to accept: {what}")
 
     def read(self):
         found = describe_security_groups(self.client, Filters=[
@@ -326,14 +313,7 @@ class SecurityGroups:
 
     def ensure_tags(self, name, group_id, current):
         want = {**(self.p["tags"] or {}), "Name": name}
-        to_set, to_unset = compare_aws_tags(current, want, self.p["purge_tags"] and self.p["tags"] is not None)
-        if to_unset:
-            keys = [{"Key": key} for key in to_unset]
-            self.write(f"untag {name}: {', '.join(sorted(to_unset))}", delete_tags, Resources=[group_id], Tags=keys)
-        if to_set:
-            pairs = ansible_dict_to_boto3_tag_list(to_set, "Key", "Value")
-            self.write(f"tag {name}: {', '.join(sorted(to_set))}", create_tags, Resources=[group_id], Tags=pairs)
-        return {k: v for k, v in {**current, **want}.items() if k not in to_unset}
+        return retag(self.write, name, group_id, current, want, self.p["purge_tags"] and self.p["tags"] is not None)
 
     def check_rules(self):
         """Expand every wanted rule once with placeholder IDs, so that a bad rule fails before any call."""
@@ -391,17 +371,10 @@ class SecurityGroups:
         return result
 
     def delete(self, group):
-        def probe():
-            try:
-                return True, delete_security_group(self.client, GroupId=group["GroupId"])
-            except JwtPizzaAWSError as exc:
-                if error_code(exc) != "DependencyViolation":
-                    raise
-                return False, exc
-
         try:
-            wait_for(probe, self.p["wait_timeout"], DELETE_DELAY, f"EC2 to delete security group {group['GroupName']}",
-                     sleep=time.sleep, explain=lambda exc: f"last error: {exc.exception}")
+            retry_while(lambda exc: error_code(exc) == "DependencyViolation",
+                        lambda: delete_security_group(self.client, GroupId=group["GroupId"]),
+                        self.p["wait_timeout"], DELETE_DELAY, f"EC2 to delete security group {group['GroupName']}")
         except JwtPizzaTimeout as exc:
             raise JwtPizzaAWSError(message=(
                 f"Could not delete security group {group['GroupName']} ({group['GroupId']}) of {self.p['vpc_id']}: another "

@@ -167,7 +167,6 @@ cluster_name:
   sample: jwt-pizza-dev-cluster
 """
 
-import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
@@ -179,9 +178,9 @@ from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import IAMErro
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import error_code
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import retry_while
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import tag_options
-from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import wait_for
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs import found
 
 OWNED = ("capacity_providers", "default_capacity_provider_strategy", "container_insights", "tags")
@@ -223,22 +222,12 @@ def ensure_service_linked_role(module):
 def when_role_ready(call, what):
     """Call ``call()``, retrying ECS's "Unable to assume the service linked role" for up to ROLE_WAIT_TIMEOUT seconds."""
 
-    def probe():
-        try:
-            return True, call()
-        except JwtPizzaAWSError as exc:
-            if error_code(exc) != "InvalidParameterException" or ROLE_NOT_READY not in error_message(exc):
-                raise
-            return False, exc
+    def refused(exc):
+        return error_code(exc) == "InvalidParameterException" and ROLE_NOT_READY in error_message(exc)
 
-    return wait_for(
-        probe,
-        ROLE_WAIT_TIMEOUT,
-        ROLE_WAIT_DELAY,
-        f"the ECS service-linked role AWSServiceRoleForECS to be usable ({what})",
-        explain=lambda exc: f"last error: {error_message(exc)}",
-        sleep=time.sleep,
-    )
+    return retry_while(refused, call, ROLE_WAIT_TIMEOUT, ROLE_WAIT_DELAY,
+                       f"the ECS service-linked role AWSServiceRoleForECS to be usable ({what})",
+                       explain=lambda exc: f"last error: {error_message(exc)}")
 
 
 @ECSErrors.lookup("describe cluster")

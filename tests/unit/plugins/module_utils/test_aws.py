@@ -392,3 +392,41 @@ def test_tag_options_are_the_amazon_aws_ones():
         "purge_tags": {"type": "bool", "default": True},
     }
     assert _aws.state_option() == {"state": {"type": "str", "choices": ["present", "absent"], "default": "present"}}
+
+
+class TestRetryWhile:
+    """retry_while: the one way a module waits for AWS to accept a call it refuses for a while."""
+
+    @staticmethod
+    def refusing(codes, answer="done"):
+        attempts = []
+
+        def call():
+            attempts.append(1)
+            if len(attempts) <= len(codes):
+                error = botocore.exceptions.ClientError({"Error": {"Code": codes[len(attempts) - 1], "Message": "m"}}, "Op")
+                raise _aws.JwtPizzaAWSError(exception=error, message="refused")
+            return answer
+
+        return call, attempts
+
+    def test_calls_again_while_refused_then_answers(self, monkeypatch):
+        monkeypatch.setattr("time.sleep", lambda _s: None)
+        call, attempts = self.refusing(["DependencyViolation", "DependencyViolation"])
+        def refused(exc):
+            return _aws.error_code(exc) == "DependencyViolation"
+
+        assert _aws.retry_while(refused, call, 60, 1, "it") == "done" and len(attempts) == 3
+
+    def test_another_error_is_raised_at_once(self, monkeypatch):
+        monkeypatch.setattr("time.sleep", lambda _s: pytest.fail("slept"))
+        call, attempts = self.refusing(["AccessDenied"])
+        with pytest.raises(_aws.JwtPizzaAWSError) as raised:
+            _aws.retry_while(lambda exc: _aws.error_code(exc) == "DependencyViolation", call, 60, 1, "it")
+        assert _aws.error_code(raised.value) == "AccessDenied" and len(attempts) == 1
+
+    def test_the_timeout_names_what_and_the_last_error(self):
+        call, _attempts = self.refusing(["DependencyViolation"] * 5)
+        with pytest.raises(_aws.JwtPizzaTimeout) as raised:
+            _aws.retry_while(lambda exc: True, call, 0, 1, "the group to go")
+        assert "waiting for the group to go; last error: An error occurred (DependencyViolation)" in str(raised.value)

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import time
+
 import boto3
 import botocore.client
 import pytest
@@ -146,7 +148,7 @@ class TestPresent:
         assert [name for name, _params in api_calls] == ["DescribeSecurityGroups"], "a no-change run reads once"
 
     def test_a_created_group_is_not_waited_for_with_sleeps(self, run, monkeypatch):
-        monkeypatch.setattr(module.time, "sleep", lambda seconds: pytest.fail(f"slept {seconds}s"))
+        monkeypatch.setattr(time, "sleep", lambda seconds: pytest.fail(f"slept {seconds}s"))
         result, failed = run()
         assert not failed and result["changed"]
 

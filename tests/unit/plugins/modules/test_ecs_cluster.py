@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import time
+
 import boto3
 import pytest
 
@@ -257,7 +259,7 @@ def stub_first_use(stubbed_clients, iam_error="InvalidInput", iam_message=ROLE_T
 def test_role_that_has_been_taken_exists_and_not_ready_create_is_retried(stubbed_clients, module_exit, monkeypatch):
     """IAM's "has been taken" means the role exists; CreateCluster's "Unable to assume" is retried until it works."""
     slept = []
-    monkeypatch.setattr(ecs_cluster.time, "sleep", slept.append)
+    monkeypatch.setattr(time, "sleep", slept.append)
     stubs = stub_first_use(stubbed_clients)
     stubs["ecs"].add_client_error("create_cluster", "InvalidParameterException", ROLE_NOT_READY, 400)
     stubs["ecs"].add_response("create_cluster", {"cluster": {"clusterName": NAME, "clusterArn": ARN, "status": "ACTIVE"}})
@@ -281,7 +283,7 @@ def test_role_never_usable_fails_naming_it_after_the_bounded_wait(stubbed_client
 
 
 def test_other_invalid_parameters_are_not_retried(stubbed_clients, module_exit, monkeypatch):
-    monkeypatch.setattr(ecs_cluster.time, "sleep", lambda s: pytest.fail("slept"))
+    monkeypatch.setattr(time, "sleep", lambda s: pytest.fail("slept"))
     stubs = stub_first_use(stubbed_clients)
     stubs["ecs"].add_client_error("create_cluster", "InvalidParameterException", "Weight must be positive.", 400)
     out = module_exit(ecs_cluster, {"name": NAME})
