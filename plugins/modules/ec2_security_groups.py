@@ -187,8 +187,6 @@ actions:
   sample: ["create security group jwt-pizza-dev-alb", "authorize ingress of jwt-pizza-dev-alb: tcp 443 0.0.0.0/0"]
 """
 
-
-
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import DiffTracker
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule

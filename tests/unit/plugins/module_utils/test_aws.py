@@ -413,6 +413,7 @@ class TestRetryWhile:
     def test_calls_again_while_refused_then_answers(self, monkeypatch):
         monkeypatch.setattr("time.sleep", lambda _s: None)
         call, attempts = self.refusing(["DependencyViolation", "DependencyViolation"])
+
         def refused(exc):
             return _aws.error_code(exc) == "DependencyViolation"
 
