@@ -4,7 +4,8 @@
 
 Writes <out>/<environment>/report.md and report.json: the public URLs, every resource's id/ARN as AWS reports it,
 the image and the frontend build that are live, an architecture diagram of what is actually deployed (Mermaid in
-the Markdown; SVG beside it when Graphviz's `dot` is installed), and, from the records the jwtpizza.cloud.progress
+the Markdown; architecture.svg beside it, drawn by the Graphviz that make setup installs from npm as WebAssembly, or
+by an installed `dot`), and, from the records the jwtpizza.cloud.progress
 callback writes (<out>/<environment>/<playbook>.run.json), what each run changed, its phases and slowest tasks.
 --show-index prints the site's index.html read back through the stack's own path: the object of the bucket that
 the distribution's origin points at.  Prints figures and the report's path; asserts nothing.
@@ -81,34 +82,75 @@ def read_deployed(finder: Finder, env: dict) -> dict:
     return out
 
 
-def mermaid(d: dict) -> str:
-    lines = ["flowchart LR", "  visitor((visitor))"]
+def picture(d: dict) -> tuple[dict, list]:
+    """What is deployed as a graph: nodes {id: (label lines, shape)} and edges (from, to, label, dashed), naming the
+    real distribution, bucket, load balancer, service and repository."""
+    nodes, edges = {"visitor": (["visitor"], "circle")}, []
     if "distribution" in d:
         dist, bucket = d["distribution"], d.get("bucket", {})
-        lines += [f'  visitor -->|"{d["urls"]["frontend"]}"| cf["CloudFront {dist["id"]}<br/>{dist["domain_name"]}"]',
-                  f'  cf -->|"Origin Access Control"| s3[("S3 {bucket.get("name", "?")}<br/>{bucket.get("objects", 0)} objects")]']
+        nodes["cf"] = ([f"CloudFront {dist['id']}", dist["domain_name"]], "box")
+        nodes["s3"] = ([f"S3 {bucket.get('name', '?')}", f"{bucket.get('objects', 0)} objects"], "cylinder")
+        edges += [("visitor", "cf", d["urls"]["frontend"], False), ("cf", "s3", "Origin Access Control", False)]
     if "load_balancer" in d:
-        lb = d["load_balancer"]
-        lines.append(f'  visitor -->|"{d["urls"]["backend"]}"| alb["ALB {lb["name"]}<br/>443, 80 to 443"]')
+        nodes["alb"] = ([f"ALB {d['load_balancer']['name']}", "443, 80 to 443"], "box")
+        edges.append(("visitor", "alb", d["urls"]["backend"], False))
     if "service" in d:
         svc = d["service"]
         revision = svc["task_definition"].split("/")[-1]
-        lines.append(f'  alb --> svc["ECS Fargate {svc["name"]}<br/>{revision}, {svc["running"]}/{svc["desired"]} tasks"]')
+        nodes["svc"] = ([f"ECS Fargate {svc['name']}", f"{revision}, {svc['running']}/{svc['desired']} tasks"], "box")
+        edges.append(("alb", "svc", "", False))
         if "repository" in d:
-            lines.append(f'  ecr[("ECR {d["repository"]["name"]}")] -.->|"{svc["image"].rsplit(":", 1)[-1]}"| svc')
+            nodes["ecr"] = ([f"ECR {d['repository']['name']}"], "cylinder")
+            edges.append(("ecr", "svc", svc["image"].rsplit(":", 1)[-1], True))
+    return nodes, edges
+
+
+def mermaid(d: dict) -> str:
+    nodes, edges = picture(d)
+    shapes = {"circle": ("((", "))"), "box": ('["', '"]'), "cylinder": ('[("', '")]')}
+    shown = set()
+
+    def ref(node):
+        """The node's name, with its label and shape where it is first named."""
+        if node in shown:
+            return node
+        shown.add(node)
+        opening, closing = shapes[nodes[node][1]]
+        return node + opening + "<br/>".join(nodes[node][0]) + closing
+
+    lines = ["flowchart LR", "  " + ref("visitor")]
+    for source, target, label, dashed in edges:
+        arrow = ("-.->" if dashed else "-->") + (f'|"{label}"|' if label else "")
+        lines.append(f"  {ref(source)} {arrow} {ref(target)}")
     return "\n".join(lines)
 
 
 def dot(d: dict) -> str:
     """The same picture for Graphviz."""
-    edges = []
-    for line in mermaid(d).splitlines()[2:]:
-        left, _sep, right = line.strip().partition(" -")
-        edges.append((left.split("[")[0].split("(")[0], right.split(" ")[-1].split("[")[0].split("(")[0]))
-    labels = {"visitor": "visitor", "cf": "CloudFront", "s3": "S3", "alb": "ALB", "svc": "ECS service", "ecr": "ECR"}
-    body = "\n".join(f'  {a} -> {b};' for a, b in edges)
-    nodes = "\n".join(f'  {k} [label="{v}"];' for k, v in labels.items())
-    return f"digraph stack {{\n  rankdir=LR;\n{nodes}\n{body}\n}}\n"
+    nodes, edges = picture(d)
+
+    def quoted(lines):
+        return '"' + "\\n".join(line.replace('"', "'") for line in lines) + '"'
+
+    out = ["digraph stack {", "  rankdir=LR;", "  node [fontname=Helvetica];"]
+    out += [f"  {node} [label={quoted(label)}, shape={shape}];" for node, (label, shape) in nodes.items()]
+    for source, target, label, dashed in edges:
+        options = ([f"label={quoted([label])}"] if label else []) + (["style=dashed"] if dashed else [])
+        out.append(f"  {source} -> {target}" + (f" [{', '.join(options)}]" if options else "") + ";")
+    return "\n".join([*out, "}"]) + "\n"
+
+
+def render_svg(dot_text: str, path: Path) -> bool:
+    """Write the SVG of a DOT graph: with the project's pinned Graphviz (WebAssembly, from npm: make setup installs
+    it), else with an installed `dot`; False when neither is there."""
+    wasm = ROOT / "node_modules/@hpcc-js/wasm-graphviz"
+    if wasm.is_dir() and shutil.which("node"):
+        command = ["node", str(ROOT / "tools/graphviz.mjs"), str(path)]
+    elif shutil.which("dot"):
+        command = ["dot", "-Tsvg", "-o", str(path)]
+    else:
+        return False
+    return subprocess.run(command, input=dot_text, text=True, check=False).returncode == 0
 
 
 def runs(folder: Path) -> list[dict]:
@@ -174,13 +216,12 @@ def main() -> int:
     (folder / "report.md").write_text(markdown(deployed, found, records))
     (folder / "report.json").write_text(json.dumps({"deployed": deployed, "resources": found, "runs": records}, indent=2,
                                                    default=str))
-    if shutil.which("dot"):
-        subprocess.run(["dot", "-Tsvg", "-o", str(folder / "architecture.svg")], input=dot(deployed), text=True, check=False)
+    svg = render_svg(dot(deployed), folder / "architecture.svg")
     if args.show_index:
         print("index.html, read from the bucket the distribution's origin points at:")
         print("  " + "\n  ".join(show_index(finder, deployed).strip().splitlines()[:12]))
     print(f"frontend  {deployed['urls']['frontend']}   backend  {deployed['urls']['backend']}")
-    print(f"report    {folder / 'report.md'} (and report.json)")
+    print(f"report    {folder / 'report.md'} (and report.json{', architecture.svg' if svg else ''})")
     return 0
 
 
