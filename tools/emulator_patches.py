@@ -47,6 +47,11 @@ The patches (each cites the AWS behaviour it restores):
    plain-HTTP requests only.  moto ignores the condition, so the bucket role's deny of non-TLS requests denied
    every request.  The emulator's plain-HTTP endpoint stands in for AWS's HTTPS one (every SDK call of the
    collection uses TLS on AWS), so requests count as secure transport and such a statement does not apply.
+7. Origin access control names are unique in an account (CloudFront API reference ``CreateOriginAccessControl``,
+   error ``OriginAccessControlAlreadyExists``, HTTP 409; the name is account-wide, aws-samples/
+   amazon-cloudfront-secure-static-site#65): a second create with a taken name is refused.  moto created a
+   second control of the same name, so a create retried after its answer was lost (its first try had reached
+   AWS) left duplicates instead of showing how the module handles AWS's refusal.
 """
 
 from __future__ import annotations
@@ -404,10 +409,27 @@ def _bucket_permission(original):
     return get_permission
 
 
+def _create_origin_access_control(original):
+    @functools.wraps(original)
+    def create_origin_access_control(self, config_dict):
+        name = config_dict.get("Name")
+        if any(control.name == name for control in self.origin_access_controls.values()):
+            from moto.cloudfront.exceptions import CloudFrontException
+
+            refused = CloudFrontException("OriginAccessControlAlreadyExists",
+                                          f"An origin access control with the name {name} already exists.")
+            refused.http_status_code = 409
+            raise refused
+        return original(self, config_dict)
+
+    return create_origin_access_control
+
+
 # --- applying ----------------------------------------------------------------------------------------------
 
 
 def _targets():
+    from moto.cloudfront.models import CloudFrontBackend
     from moto.cloudfront.models import Invalidation
     from moto.ecs.models import EC2ContainerServiceBackend
     from moto.ecs.responses import EC2ContainerServiceResponse
@@ -421,6 +443,8 @@ def _targets():
         (response, "create_service", _create_service_response(response.create_service)),
         (Invalidation, "status", _invalidation_status()),
         (FakeBucket, "get_permission", _bucket_permission(FakeBucket.get_permission)),
+        (CloudFrontBackend, "create_origin_access_control",
+         _create_origin_access_control(CloudFrontBackend.create_origin_access_control)),
     ]
 
 

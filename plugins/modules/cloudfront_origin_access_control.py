@@ -13,6 +13,9 @@ description:
   - Creates, updates and deletes a CloudFront Origin Access Control (OAC), with which CloudFront signs its
     requests to a private origin such as an S3 bucket.
   - The OAC is identified by O(name), which CloudFront keeps unique in an account.
+  - A create that CloudFront refuses with C(OriginAccessControlAlreadyExists) (its first try reached CloudFront
+    and the answer was lost, so botocore sent it again; or another run created it meanwhile) reads the control of
+    that name and brings it to the requested settings, reporting a change.
 author: jwtpizza.cloud developers (@jwtpizza)
 options:
   name:
@@ -127,6 +130,7 @@ from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import DiffTra
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import diff_owned
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import error_code
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
 
 FIELDS = ("name", "description", "origin_type", "signing_behavior", "signing_protocol")
@@ -188,19 +192,40 @@ class OriginAccessControlManager:
             out["etag"] = etag
         return out
 
+    def create(self, desired):
+        """Create the control; None when CloudFront refuses its name as taken (the first try of this very create
+        reached CloudFront and its answer was lost, or another run created it meanwhile): the caller reads it."""
+        after = dict(desired, description=desired["description"] or "")
+        try:
+            created = cf.create_origin_access_control(self.client, _config(after))
+        except JwtPizzaAWSError as exc:
+            if error_code(exc) != "OriginAccessControlAlreadyExists":
+                raise
+            return None
+        oac = created["OriginAccessControl"]
+        view = _view(oac["OriginAccessControlConfig"])
+        return {"changed": True, "origin_access_control": self.result(oac["Id"], view, created["ETag"]),
+                "diff": DiffTracker.of({}, after)}
+
     def ensure_present(self):
         desired = self.desired()
         found = self.find()
         if found is None:
-            after = dict(desired, description=desired["description"] or "")
-            diff = DiffTracker.of({}, after)
             if self.module.check_mode:
-                return {"changed": True, "origin_access_control": {}, "diff": diff}
-            created = cf.create_origin_access_control(self.client, _config(after))
-            oac = created["OriginAccessControl"]
-            view = _view(oac["OriginAccessControlConfig"])
-            return {"changed": True, "origin_access_control": self.result(oac["Id"], view, created["ETag"]), "diff": diff}
+                after = dict(desired, description=desired["description"] or "")
+                return {"changed": True, "origin_access_control": {}, "diff": DiffTracker.of({}, after)}
+            created = self.create(desired)
+            if created is not None:
+                return created
+            found = self.find()
+            if found is None:
+                raise JwtPizzaAWSError(message=f"CloudFront says an origin access control named {desired['name']!r} "
+                                               "exists, but none is listed")
+            # Taken by this run's own first try: created here, whatever else has to be brought in line.
+            return dict(self.update(desired, found), changed=True)
+        return self.update(desired, found)
 
+    def update(self, desired, found):
         current = _view(found)
         changes = diff_owned(desired, current, FIELDS)
         after = dict(current, **{k: v["after"] for k, v in changes.items()})

@@ -18,6 +18,7 @@ from pathlib import Path
 import boto3
 import pytest
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 import emulator_patches
 
@@ -306,3 +307,17 @@ def test_other_deny_statements_still_apply():
     assert emulator_patches._condition_holds({"Bool": {"aws:SecureTransport": "true"}})
     assert emulator_patches._condition_holds({"StringEquals": {"AWS:SourceArn": "arn:aws:cloudfront::1:distribution/X"}})
     assert not emulator_patches._condition_holds({"Bool": {"aws:SecureTransport": ["false"]}})
+
+
+def test_an_origin_access_control_name_is_taken_once(emulator):
+    """CreateOriginAccessControl refuses a name in use (OriginAccessControlAlreadyExists, 409), as CloudFront does."""
+    client = boto3.client("cloudfront", endpoint_url=emulator)
+    config = {"Name": "site-oac", "SigningProtocol": "sigv4", "SigningBehavior": "always", "OriginAccessControlOriginType": "s3"}
+    client.create_origin_access_control(OriginAccessControlConfig=config)
+    with pytest.raises(ClientError) as refused:
+        client.create_origin_access_control(OriginAccessControlConfig=config)
+    assert refused.value.response["Error"]["Code"] == "OriginAccessControlAlreadyExists"
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
+    client.create_origin_access_control(OriginAccessControlConfig=dict(config, Name="other-oac"))
+    names = [c["Name"] for c in client.list_origin_access_controls()["OriginAccessControlList"]["Items"]]
+    assert sorted(names) == ["other-oac", "site-oac"]

@@ -132,6 +132,33 @@ def test_finds_by_name_among_others(run):
     assert len(listed()) == 3
 
 
+def test_a_create_refused_as_taken_after_its_first_try_reached_cloudfront_uses_that_control(monkeypatch, run):
+    """botocore resends a create whose answer was lost; CloudFront then refuses the name (it is taken by the first
+    try): the module reads that control instead of failing, and no second control is made."""
+    original = oac_module.cf.create_origin_access_control
+
+    def first_try_reached_cloudfront_then_the_retry_is_refused(client, config):
+        original(client, config)
+        error = botocore.exceptions.ClientError(
+            {"Error": {"Code": "OriginAccessControlAlreadyExists", "Message": "taken"}}, "CreateOriginAccessControl")
+        raise JwtPizzaAWSError(exception=error, message="Failed to create the origin access control")
+
+    monkeypatch.setattr(oac_module.cf, "create_origin_access_control", first_try_reached_cloudfront_then_the_retry_is_refused)
+    result = run(description="reached")
+    assert result["changed"] is True and [item["Id"] for item in listed()] == [result["origin_access_control"]["id"]]
+    assert result["origin_access_control"]["description"] == "reached"
+
+
+def test_another_create_error_is_not_read_as_taken(monkeypatch, module_exit):
+    def refused(client, config):
+        error = botocore.exceptions.ClientError({"Error": {"Code": "TooManyOriginAccessControls", "Message": "m"}}, "Create")
+        raise JwtPizzaAWSError(exception=error, message="Failed to create the origin access control")
+
+    monkeypatch.setattr(oac_module.cf, "create_origin_access_control", refused)
+    ended = module_exit(oac_module, {"name": "site-oac"})
+    assert ended.failed and "TooManyOriginAccessControls" in str(ended.result) and listed() == []
+
+
 def test_two_controls_of_the_name_fail_naming_both_before_any_write(module_exit, api_calls):
     """Names are the key of an origin access control: two of one name (an earlier tool's) are not guessed between."""
     client = boto3.client("cloudfront", region_name=REGION)
