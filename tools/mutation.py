@@ -59,7 +59,8 @@ DATA = Path(__file__).with_name("mutations.yml")
 UNIT = "tests/unit/plugins"
 
 # The unit tests of the network resources of ec2_public_network (one module_utils file each).
-EC2_NETWORK_TESTS = [f"{UNIT}/modules/test_ec2_public_network.py", f"{UNIT}/module_utils/test_pagination.py"]
+EC2_NETWORK_TESTS = [f"{UNIT}/modules/test_ec2_public_network.py", f"{UNIT}/modules/test_ec2_public_network_retries.py",
+                     f"{UNIT}/module_utils/test_pagination.py"]
 # The unit tests that cover each file, fastest first (pytest -x stops at the first failure).
 TESTS = {
     "plugins/module_utils/_aws.py": [f"{UNIT}/module_utils/test_aws.py", f"{UNIT}/modules/test_route53.py",

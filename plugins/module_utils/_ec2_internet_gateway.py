@@ -15,6 +15,9 @@ makes is a small function below.
 
 from __future__ import annotations
 
+from functools import partial
+
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_network import by_filter
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_network import ec2_call
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_network import tag_specs
@@ -40,12 +43,25 @@ class InternetGateway:
 
     def read(self, vpc_id):
         """The gateways attached to the VPC, else an unattached one named <name>-igw (a killed run's)."""
-        client = self.net.client
-        igws = describe_internet_gateways(client, Filters=by_filter("attachment.vpc-id", vpc_id))
-        if not igws:
-            named = describe_internet_gateways(client, Filters=by_filter("tag:Name", self.label))
-            igws = [igw for igw in named if not igw.get("Attachments")]
-        return igws
+        igws = describe_internet_gateways(self.net.client, Filters=by_filter("attachment.vpc-id", vpc_id))
+        return igws or self.unattached()
+
+    def unattached(self):
+        """The gateways named <name>-igw that are attached nowhere."""
+        named = describe_internet_gateways(self.net.client, Filters=by_filter("tag:Name", self.label))
+        return [igw for igw in named if not igw.get("Attachments")]
+
+    def attached(self, igw_id, vpc_id, vpc_label, exc):
+        """An attach refused with Resource.AlreadyAssociated is done when the gateway is attached to the VPC (the
+        first try did it); attached elsewhere, it is a real conflict."""
+        igws = describe_internet_gateways(self.net.client, InternetGatewayIds=[igw_id])
+        if attached_to(igws[0], vpc_id):
+            return {}
+        where = ", ".join(a.get("VpcId", "?") for a in igws[0].get("Attachments") or []) or "no VPC"
+        raise JwtPizzaAWSError(
+            message=f"Could not attach internet gateway {self.label} ({igw_id}) to {vpc_label} ({vpc_id}): it is attached to {where}",
+            exception=exc.exception,
+        ) from exc
 
     def ensure(self, igw, vpc_id, vpc_label):
         """Create or fix the gateway and attach it; returns (its ID, its owned state after)."""
@@ -53,12 +69,15 @@ class InternetGateway:
         if igw is None:
             tags = net.want_tags(self.label)
             spec = tag_specs("internet-gateway", tags)
-            igw = net.act(f"create internet gateway {self.label}", create_internet_gateway, TagSpecifications=spec) or {}
+            copies = ("internet gateway", "InternetGatewayId", self.unattached, delete_internet_gateway)
+            igw = net.create(f"create internet gateway {self.label}", create_internet_gateway, copies, TagSpecifications=spec) or {}
         else:
             tags = net.retag("internet gateway", igw["InternetGatewayId"], tags_of(igw), self.label)
         igw_id = igw.get("InternetGatewayId")
         if not attached_to(igw, vpc_id):
-            net.act(f"attach internet gateway {self.label} to {vpc_label}", attach_internet_gateway, InternetGatewayId=igw_id, VpcId=vpc_id)
+            done = {"Resource.AlreadyAssociated": partial(self.attached, igw_id, vpc_id, vpc_label)}
+            net.act(f"attach internet gateway {self.label} to {vpc_label}", attach_internet_gateway, repeated=done,
+                    InternetGatewayId=igw_id, VpcId=vpc_id)
         return igw_id, {"id": igw_id, "tags": tags, "attached": True}
 
     @staticmethod

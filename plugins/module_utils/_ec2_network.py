@@ -119,13 +119,40 @@ class Network:
         self.actions = []
         self.zones = None
 
-    def act(self, what, call, retry=NOT_YET, timeout=SETTLE_TIMEOUT, delay=SETTLE_DELAY, **params):
-        """Record a write; make it unless in check mode, retrying on the codes ``retry`` (default: a fresh ID not visible yet)."""
+    def act(self, what, call, retry=NOT_YET, timeout=SETTLE_TIMEOUT, delay=SETTLE_DELAY, repeated=None, **params):
+        """Record a write; make it unless in check mode, retrying on the codes ``retry`` (default: a fresh ID not visible yet).
+
+        ``repeated`` maps the codes by which EC2 refuses a write that is already done (its first try reached EC2, the
+        answer was lost and botocore sent it again) to a check(exc): it reads what EC2 holds and returns it as the
+        write's answer, or raises JwtPizzaAWSError naming what is there instead (a real conflict).
+        """
         self.actions.append(what)
         if self.module.check_mode:
             return None
-        return retry_while(lambda exc: error_code(exc) in retry, lambda: call(self.client, **params), timeout, delay,
-                           f"AWS to accept: {what}")
+        try:
+            return retry_while(lambda exc: error_code(exc) in retry, lambda: call(self.client, **params), timeout, delay,
+                               f"AWS to accept: {what}")
+        except JwtPizzaAWSError as exc:
+            check = (repeated or {}).get(error_code(exc))
+            if check is None:
+                raise
+            return check(exc)
+
+    def create(self, what, call, copies, **params):
+        """``act`` for a create that EC2 takes no idempotency token for; then delete the copies its earlier tries made.
+
+        botocore sends the create again when its answer is lost after it reached EC2, and each try makes a resource.
+        copies: (kind, key, read, delete): ``read()`` lists the resources of this identity (Name tag, CIDR, VPC), one
+        read made only after a create; every one whose ``key`` is not the answer's is deleted with ``delete`` (made
+        moments ago by this very call, it holds nothing yet).
+        """
+        made = self.act(what, call, **params)
+        if made:
+            kind, key, read, delete = copies
+            for copy in read():
+                if copy[key] != made[key]:
+                    self.act(f"delete {kind} {copy[key]} (a copy left by a retried create)", delete, **{key: copy[key]})
+        return made
 
     def delete(self, vpc_id, what, call, **params):
         """Delete, retrying while AWS answers DependencyViolation, up to wait_timeout seconds."""

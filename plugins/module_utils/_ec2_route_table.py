@@ -15,6 +15,9 @@ EC2 call it makes is a small function below.
 
 from __future__ import annotations
 
+from functools import partial
+
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_network import by_filter
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_network import ec2_call
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_network import tag_specs
@@ -57,6 +60,9 @@ class RouteTable:
     def read(self, vpc_id):
         return describe_route_tables(self.net.client, Filters=by_filter("vpc-id", vpc_id))
 
+    def named(self, vpc_id):
+        return describe_route_tables(self.net.client, Filters=by_filter("vpc-id", vpc_id) + by_filter("tag:Name", self.label))
+
     def ours(self, tables):
         return next((t for t in tables if tags_of(t).get("Name") == self.label), None)
 
@@ -66,7 +72,8 @@ class RouteTable:
         if table is None:
             tags = net.want_tags(self.label)
             spec = tag_specs("route-table", tags)
-            table = net.act(f"create route table {self.label}", create_route_table, VpcId=vpc_id, TagSpecifications=spec) or {}
+            copies = ("route table", "RouteTableId", lambda: self.named(vpc_id), delete_route_table)
+            table = net.create(f"create route table {self.label}", create_route_table, copies, VpcId=vpc_id, TagSpecifications=spec) or {}
         else:
             tags = net.retag("route table", table["RouteTableId"], tags_of(table), self.label)
         table_id = table.get("RouteTableId")
@@ -87,7 +94,9 @@ class RouteTable:
         for dest, gateway in wanted.items():
             if routes.get(dest) != gateway:
                 call, verb = (replace_route, "reroute") if dest in routes else (create_route, "route")
-                net.act(f"{verb} {dest} to {igw_label} in {self.label}", call, RouteTableId=table_id, GatewayId=igw_id, **destination(dest))
+                what = f"{verb} {dest} to {igw_label} in {self.label}"
+                done = {"RouteAlreadyExists": partial(self.routed, table_id, dest, igw_id, what)}
+                net.act(what, call, repeated=done, RouteTableId=table_id, GatewayId=igw_id, **destination(dest))
         for dest in sorted(set(routes) - set(wanted)):
             net.act(f"delete route {dest} of {self.label}", delete_route, RouteTableId=table_id, **destination(dest))
         return wanted
@@ -106,16 +115,35 @@ class RouteTable:
         for index, subnet_id in enumerate(subnet_ids):
             name = f"{net.name}-public-{index + 1}"
             if subnet_id in elsewhere:
-                net.act(
-                    f"move subnet {name} to route table {self.label}",
-                    replace_route_table_association,
-                    AssociationId=elsewhere[subnet_id],
-                    RouteTableId=table_id,
-                )
+                what = f"move subnet {name} to route table {self.label}"
+                # A repeated move names the association the first try replaced.
+                done = {"InvalidAssociationID.NotFound": partial(self.associated, subnet_id, table_id, what)}
+                net.act(what, replace_route_table_association, repeated=done, AssociationId=elsewhere[subnet_id], RouteTableId=table_id)
             elif subnet_id not in ours:
-                net.act(f"associate subnet {name} with {self.label}", associate_route_table, RouteTableId=table_id, SubnetId=subnet_id)
+                what = f"associate subnet {name} with {self.label}"
+                done = {"Resource.AlreadyAssociated": partial(self.associated, subnet_id, table_id, what)}
+                net.act(what, associate_route_table, repeated=done, RouteTableId=table_id, SubnetId=subnet_id)
         for subnet_id in sorted(set(ours) - set(subnet_ids)):
             net.act(f"disassociate subnet {subnet_id} from {self.label}", disassociate_route_table, AssociationId=ours[subnet_id])
+
+    def routed(self, table_id, dest, igw_id, what, exc):
+        """A route refused with RouteAlreadyExists is done when it goes to the gateway (the first try made it)."""
+        (table,) = describe_route_tables(self.net.client, RouteTableIds=[table_id])
+        target = owned_routes(table).get(dest)
+        if target == igw_id:
+            return {}
+        raise JwtPizzaAWSError(message=f"Could not {what}: {dest} goes to {target or 'another target'}", exception=exc.exception) from exc
+
+    def associated(self, subnet_id, table_id, what, exc):
+        """An association refused as done already is done when the subnet is in the table (the first try put it there)."""
+        tables = describe_route_tables(self.net.client, Filters=by_filter("association.subnet-id", subnet_id))
+        where = [t["RouteTableId"] for t in tables]
+        if where == [table_id]:
+            return {}
+        raise JwtPizzaAWSError(
+            message=f"Could not {what}: subnet {subnet_id} is associated with {', '.join(where) or 'no route table'}",
+            exception=exc.exception,
+        ) from exc
 
     @staticmethod
     def snapshot(table):

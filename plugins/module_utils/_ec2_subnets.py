@@ -16,7 +16,9 @@ each EC2 call it makes is a small function below.
 from __future__ import annotations
 
 import ipaddress
+from functools import partial
 
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_network import by_filter
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_network import ec2_call
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ec2_network import ipv6_block
@@ -52,6 +54,20 @@ class Subnets:
     def read(self, vpc_id):
         return describe_subnets(self.net.client, Filters=by_filter("vpc-id", vpc_id))
 
+    def taken(self, vpc_id, name, cidr, exc):
+        """The subnet of a create refused with InvalidSubnet.Conflict: <name> of this very CIDR when the first try made it;
+        any other subnet in the way is a real conflict, named in the error."""
+        wanted = ipaddress.ip_network(cidr)
+        found = [s for s in self.read(vpc_id) if ipaddress.ip_network(s["CidrBlock"]).overlaps(wanted)]
+        ours = [s for s in found if s["CidrBlock"] == cidr and tags_of(s).get("Name") == name]
+        if ours:
+            return ours[0]
+        others = ", ".join(f"{s['SubnetId']} ({s['CidrBlock']}, named {tags_of(s).get('Name', '-')})" for s in found) or "none listed"
+        raise JwtPizzaAWSError(
+            message=f"Could not create subnet {name} ({cidr}) in VPC {vpc_id}: it overlaps another subnet: {others}",
+            exception=exc.exception,
+        ) from exc
+
     def ensure(self, vpc_id, block, by_cidr):
         """Create or fix every wanted subnet; returns (their IDs in order, their owned state after)."""
         ids, after = [], []
@@ -72,7 +88,9 @@ class Subnets:
                 params["AvailabilityZone"] = zone
             if v6:
                 params["Ipv6CidrBlock"] = v6
-            subnet = net.act(f"create subnet {name} ({cidr})", create_subnet, **params) or {"Ipv6CidrBlockAssociationSet": []}
+            done = {"InvalidSubnet.Conflict": partial(self.taken, vpc_id, name, cidr)}
+            subnet = net.act(f"create subnet {name} ({cidr})", create_subnet, repeated=done, **params)
+            subnet = subnet or {"Ipv6CidrBlockAssociationSet": []}
         else:
             if zone and subnet.get("AvailabilityZone") != zone:
                 net.module.warn(f"Subnet {name} ({cidr}) is in {subnet.get('AvailabilityZone')}, not {zone}: kept (delete it to move)")

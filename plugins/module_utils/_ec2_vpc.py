@@ -40,10 +40,14 @@ class Vpc:
         self.net = net
         self.label = f"{net.name}-vpc"
 
-    def find(self):
+    def named(self):
+        """The VPCs named <name>-vpc (with cidr_block, of that CIDR)."""
         net = self.net
         filters = by_filter("tag:Name", self.label) + (by_filter("cidr-block", net.cidr) if net.cidr else [])
-        found = describe_vpcs(net.client, Filters=filters)
+        return describe_vpcs(net.client, Filters=filters)
+
+    def find(self):
+        found = self.named()
         if len(found) > 1:
             ids = ", ".join(v["VpcId"] for v in found)
             raise JwtPizzaAWSError(message=f"VPCs {ids} are named {self.label}: delete the extra ones")
@@ -77,7 +81,8 @@ class Vpc:
         if vpc is None:
             tags = net.want_tags(self.label)
             params = {"CidrBlock": net.cidr, "TagSpecifications": tag_specs("vpc", tags), "AmazonProvidedIpv6CidrBlock": net.ipv6}
-            vpc = net.act(f"create VPC {self.label} ({net.cidr})", create_vpc, **params) or {"CidrBlock": net.cidr}
+            copies = ("VPC", "VpcId", self.named, delete_vpc)
+            vpc = net.create(f"create VPC {self.label} ({net.cidr})", create_vpc, copies, **params) or {"CidrBlock": net.cidr}
             if vpc.get("State") == "pending":
                 vpc = self.wait(vpc["VpcId"], "to be available", lambda v: v.get("State") == "available")
             dns = {"enableDnsSupport": True}  # the default of a new VPC

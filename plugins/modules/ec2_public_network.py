@@ -21,6 +21,13 @@ author:
 notes:
   - Resources are tagged (C(Name) + I(tags)) in their create call, so a run killed between two calls finds them again and
     never duplicates them. The VPC is found by C(Name) tag and I(cidr_block) (not all of I(tags), so a tag change updates it).
+  - A write whose answer is lost after it reached EC2 is sent again by botocore. The VPC, gateway and route table creates
+    take no idempotency token, so each create is followed by one read of that identity (C(Name) tag, and the CIDR for the
+    VPC, the VPC for the route table; gateways attached nowhere) and every copy other than the one the create answered is
+    deleted, as an action of its own. A repeat refused because its first try did the write counts as done when a read confirms it, for
+    C(InvalidSubnet.Conflict) (the subnet of that CIDR is C(<name>-public-<n>); another subnet in the way fails, naming it),
+    C(Resource.AlreadyAssociated) (the gateway is attached to the VPC; the subnet is in the table), C(RouteAlreadyExists) (the
+    route goes to the gateway), and C(InvalidAssociationID.NotFound) on moving a subnet (it is in the table).
   - A listed subnet CIDR is never recreated (another zone only warns); unlisted subnets are left, but taken out of the route
     table, whose routes other than C(local), prefix lists and the default routes are removed.
   - I(ipv6=true) gives subnet I(n) (from 0) the I(n)th /64 of the VPC's /56 (waited for on AWS; moto allocates it at once).
