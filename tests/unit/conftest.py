@@ -1,6 +1,8 @@
-"""Shared fixtures of the unit tests: an in-process moto account, a module runner, an API call recorder, Stubber clients."""
+"""Shared fixtures of the unit tests: an in-process moto account, a module runner, an API call recorder, lost answers, Stubber clients."""
 
 from __future__ import annotations
+
+import contextlib
 
 import boto3
 import botocore.client
@@ -8,6 +10,7 @@ import botocore.loaders
 import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
+from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 from moto import mock_aws
 
@@ -99,6 +102,42 @@ def api_calls(monkeypatch):
 
     monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", record)
     return made
+
+
+@pytest.fixture
+def lost_answers(api_calls, monkeypatch):
+    """lost_answers(operation, lost=1, before=None) -> answered: the next call of ``operation`` first runs ``before()``
+    (another writer, between the module's read and its write), then reaches AWS ``lost`` times without its answer,
+    then once more; the caller gets that last try's answer or error, as when botocore retries a connection closed after
+    the request reached AWS.  ``answered`` gets the error code of that last try ('' for a success).  Every try is
+    recorded in api_calls.  Use it with moto (``moto_aws``): each try is a real write there."""
+    plans = {}
+    inner = botocore.client.BaseClient._make_api_call
+
+    def call(self, operation, params):
+        if operation not in plans:
+            return inner(self, operation, params)
+        lost, before, answered = plans.pop(operation)
+        if before:
+            before()
+        for _lost in range(lost):
+            with contextlib.suppress(ClientError):
+                inner(self, operation, params)
+        try:
+            answer = inner(self, operation, params)
+        except ClientError as exc:
+            answered.append(exc.response["Error"]["Code"])
+            raise
+        answered.append("")
+        return answer
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", call)
+
+    def plan(operation, lost=1, before=None):
+        plans[operation] = (lost, before, [])
+        return plans[operation][2]
+
+    return plan
 
 
 @pytest.fixture

@@ -7,18 +7,14 @@
 
 botocore then sends the write again (its standard mode retries a closed connection).  A create without an
 idempotency token makes a copy on each try; a repeated subnet create, gateway attachment, route or association is
-refused because the first try did it.  ``tries`` replays that against moto's in-process EC2; what moto answers
+refused because the first try did it.  ``tries`` (``lost_answers``) replays that against moto's in-process EC2; what moto answers
 otherwise than EC2 (a repeated AssociateRouteTable) is answered by a Stubber in the shape AWS documents.
 """
 
 from __future__ import annotations
 
-import contextlib
-
 import boto3
-import botocore.client
 import pytest
-from botocore.exceptions import ClientError
 
 from ansible_collections.jwtpizza.cloud.plugins.modules import ec2_public_network
 
@@ -61,38 +57,9 @@ def tables():
 
 
 @pytest.fixture
-def tries(moto_aws, api_calls, monkeypatch):
-    """tries(operation, lost=1, before=None) -> answered: the next call of ``operation`` first runs ``before()``
-    (another writer, between the module's read and its write), then reaches EC2 ``lost`` times without its answer,
-    then once more; the module gets that last try's answer or error, as when botocore retries a dropped connection.
-    ``answered`` gets the error code of that last try ('' for a success).  Every try is recorded in api_calls."""
-    plans = {}
-    inner = botocore.client.BaseClient._make_api_call
-
-    def call(self, operation, params):
-        if operation not in plans:
-            return inner(self, operation, params)
-        lost, before, answered = plans.pop(operation)
-        if before:
-            before()
-        for _lost in range(lost):
-            with contextlib.suppress(ClientError):
-                inner(self, operation, params)
-        try:
-            answer = inner(self, operation, params)
-        except ClientError as exc:
-            answered.append(exc.response["Error"]["Code"])
-            raise
-        answered.append("")
-        return answer
-
-    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", call)
-
-    def plan(operation, lost=1, before=None):
-        plans[operation] = (lost, before, [])
-        return plans[operation][2]
-
-    return plan
+def tries(moto_aws, lost_answers):
+    """lost_answers (tests/unit/conftest.py) against moto's in-process EC2."""
+    return lost_answers
 
 
 @pytest.mark.parametrize(
