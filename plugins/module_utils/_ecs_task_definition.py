@@ -15,6 +15,8 @@ interface may change without notice and other collections must not import it.
   (``container_input_errors``, ``task_definition_request``) and
   ``TaskDefinitionFamily``, its family of revisions: the revision to compare
   with, a new one when owned fields change, all retired with state=absent;
+- ``register_once``: RegisterTaskDefinition without the copies its retried tries
+  leave (it takes no idempotency token);
 - the new revisions of ecs_rollout: ``revision_request`` (a
   RegisterTaskDefinition request copied from a described revision, keeping only
   the fields botocore's service model accepts), ``pick_container``,
@@ -169,6 +171,44 @@ def task_definition_request(p, family, region):
     }
 
 
+# ---------------------------------------------------------------- registering a revision once
+
+
+def same_revision(described, made, request):
+    """Whether a described revision (DescribeTaskDefinition's answer, with tags) owns what ``made`` owns and the tags
+    of ``request``."""
+    return normalise_task_definition(described["taskDefinition"]) == normalise_task_definition(made) and (
+        boto3_tag_list_to_ansible_dict(described.get("tags") or [], "key", "value")
+        == boto3_tag_list_to_ansible_dict(request.get("tags") or [], "key", "value")
+    )
+
+
+def register_once(client, request, older=0):
+    """RegisterTaskDefinition, once: the ARN of the revision to run.
+
+    RegisterTaskDefinition takes no idempotency token: when its answer is lost after it reached ECS, botocore sends it
+    again and each try registers a revision.  One read of the family's ACTIVE revisions follows every register: the
+    revisions just below the one answered, down to ``older`` (the revision the request was compared with and found
+    different; 0: none) excluded, that own the same fields and tags are such tries (each one described).  The first of
+    them is kept (the revision a run without faults registers, so revision numbers stay those of one register); the
+    later ones, the answered one included, are deregistered and deleted.
+    """
+    made = ecs.register_task_definition(client, request)
+    prefix, newest = made["taskDefinitionArn"].rsplit(":", 1)[0], made["revision"]
+    active = {int(arn.rsplit(":", 1)[1]) for arn in ecs.list_task_definitions(client, made["family"])}
+    first = newest
+    while first - 1 > older and first - 1 in active and same_revision(
+        ecs.describe_task_definition(client, f"{prefix}:{first - 1}"), made, request
+    ):
+        first -= 1
+    copies = [f"{prefix}:{revision}" for revision in range(first + 1, newest + 1)]
+    for arn in copies:
+        ecs.deregister_task_definition(client, arn)
+    if copies:
+        ecs.delete_task_definitions(client, copies)
+    return f"{prefix}:{first}"
+
+
 # ---------------------------------------------------------------- the family of ecs_fargate_service
 
 
@@ -219,7 +259,7 @@ class TaskDefinitionFamily:
         request = {k: v for k, v in wanted.items() if v != ""}
         if ctx.p["tags"]:
             request["tags"] = ctx.tag_list()
-        return ecs.register_task_definition(ctx.client, request)["taskDefinitionArn"], True, True
+        return register_once(ctx.client, request, (current or {}).get("revision", 0)), True, True
 
     def remove(self):
         """Deregister every ACTIVE revision, then delete them with the INACTIVE ones of earlier deploys (a deregistered

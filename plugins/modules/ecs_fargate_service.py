@@ -19,6 +19,10 @@ description:
     essential, port mappings (C(hostPort) defaults to the container port and C(protocol) to C(tcp)), environment
     and secrets (order-free, missing = empty) and log configuration, so defaults that ECS adds are ignored;
     subnets and security groups are compared as sets; a missing C(taskRoleArn) equals an empty one."
+  - C(RegisterTaskDefinition) takes no idempotency token, so a register whose answer was lost (botocore sent it again)
+    may leave identical revisions; one C(ListTaskDefinitions) follows every register, and identical revisions above
+    the one compared with are such copies. The first is kept (as a run without faults numbers it) and the later ones
+    are deregistered and deleted.
   - With I(bootstrap_without_image=true) and an I(image) in an ECR repository that has no image with that tag yet,
     the service is created (or kept) with a desired count of 0 so that no deployment fails; C(image_available)
     is then false.

@@ -16,7 +16,8 @@ description:
     The request is built from the described revision, keeping only the fields that C(RegisterTaskDefinition)
     accepts according to botocore's service model (read at run time), so read-only fields are never sent; the tags
     of the revision are kept. When the running revision already has that image and environment, nothing is
-    registered and nothing updated."
+    registered and nothing updated. Identical revisions that a retried register left (its answer was lost, botocore
+    sent it again) are deregistered and deleted but the first, as in M(jwtpizza.cloud.ecs_fargate_service)."
   - With I(force_new_deployment=true), the service is redeployed (new tasks) with the revision it runs, or with a new
     revision when I(environment) changes it.
   - "Rollback: after every rollout that changes the task definition, the module records the task definition that ran
@@ -199,6 +200,7 @@ from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs_rollout import
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs_rollout import wait_rollout
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs_task_definition import environment_dict
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs_task_definition import pick_container
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs_task_definition import register_once
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs_task_definition import revision_request
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs_task_definition import with_container
 
@@ -294,7 +296,7 @@ class Rollout:
             return self.planned(service, target, desired, image, previous)
         if register:
             definition = with_container(current, container["name"], image, after)
-            target = ecs.register_task_definition(self.ecs, revision_request(self.ecs, definition, tags))["taskDefinitionArn"]
+            target = register_once(self.ecs, revision_request(self.ecs, definition, tags), current["revision"])
         recorded = current["taskDefinitionArn"] if register else previous
         return self.roll_out(service, target, desired, image, previous, recorded, forced)
 

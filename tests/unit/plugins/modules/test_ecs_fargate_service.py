@@ -201,7 +201,8 @@ def test_create_request_carries_what_moto_drops(stubbed_clients, present):
     td_arn = f"arn:aws:ecs:{REGION}:123456789012:task-definition/{NAME}:1"
     stubs["ecs"].add_response("describe_services", {"services": [], "failures": []})
     stubs["ecs"].add_response("list_task_definitions", {"taskDefinitionArns": []})
-    stubs["ecs"].add_response("register_task_definition", {"taskDefinition": {"taskDefinitionArn": td_arn}})
+    stubs["ecs"].add_response("register_task_definition", {"taskDefinition": {"taskDefinitionArn": td_arn, "family": NAME, "revision": 1}})
+    stubs["ecs"].add_response("list_task_definitions", {"taskDefinitionArns": [td_arn]})  # no copy of a retried register
     stubs["ecr"].add_response("describe_images", {"imageDetails": [{"imageTags": ["latest"]}]})
     stubs["ecs"].add_response("create_service", {"service": {"serviceArn": f"arn:aws:ecs:{REGION}:1:service/{NAME}"}}, {
         "cluster": CLUSTER, "serviceName": NAME, "taskDefinition": td_arn, "desiredCount": 2, "launchType": "FARGATE",

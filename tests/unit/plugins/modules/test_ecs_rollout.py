@@ -123,8 +123,10 @@ def reads(stubs, current=None, definition=None, image_tag="v2"):
 
 
 def register_and_update(stubs, image=V2, env=(("PORT", "80"),), update=None, answer=None):
-    stubs["ecs"].add_response("register_task_definition", {"taskDefinition": {"taskDefinitionArn": TD2}},
+    stubs["ecs"].add_response("register_task_definition", {"taskDefinition": {"taskDefinitionArn": TD2, "family": NAME, "revision": 2}},
                               register_request(image, env))
+    # The copies a retried register may have left: none above TD1, the revision compared with.
+    stubs["ecs"].add_response("list_task_definitions", {"taskDefinitionArns": [TD1, TD2]}, {"familyPrefix": NAME, "status": "ACTIVE"})
     stubs["ecs"].add_response("update_service", {"service": answer or ROLLING_V2},
                               update or {"cluster": CLUSTER, "service": NAME, "taskDefinition": TD2})
 
