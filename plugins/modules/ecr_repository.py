@@ -24,6 +24,9 @@ notes:
     C(lifecycle_policy={}), and one without tags C(tags={}).
   - Lifecycle policies are compared as parsed JSON with the rules sorted by C(rulePriority), so key order and
     white space never count as a change.
+  - A create that ECR refuses with C(RepositoryAlreadyExistsException) (its first try reached ECR and the answer was
+    lost, so botocore sent it again; or another run created it meanwhile) reads the repository of that name and
+    brings it to the requested settings, reporting a change.
   - With I(state=absent), a repository that still holds images is deleted only with I(force_delete=true);
     otherwise the module fails and says so. A missing repository is not an error (C(changed=false)).
 options:
@@ -299,7 +302,18 @@ class EcrRepository:
             self.desired["lifecycle_policy"] = parse_policy(self.desired["lifecycle_policy"])
         current = self.read()
         if current is None:
-            return self.create()
+            created = self.create()
+            if created is not None:
+                return created
+            # Taken by this very create's first try (its answer was lost and botocore sent it again), or by another run
+            # meanwhile: created here, whatever else has to be brought in line.
+            current = self.read()
+            if current is None:
+                raise JwtPizzaAWSError(message=f"ECR says a repository named {self.name} exists, but describes none")
+            return dict(self.update(current), changed=True)
+        return self.update(current)
+
+    def update(self, current):
         before = {k: current[k] for k in OWNED}
         changes = diff_owned(self.desired, current, OWNED[:3])
         tags_to_set, tags_to_unset = {}, []
@@ -328,6 +342,7 @@ class EcrRepository:
         return self.result(shown, changed=True, before=before, after=after)
 
     def create(self):
+        """Create the repository; None when ECR refuses its name as taken (the caller reads it)."""
         desired = self.desired
         after = {
             "image_tag_mutability": desired["image_tag_mutability"] or "MUTABLE",
@@ -344,7 +359,12 @@ class EcrRepository:
         }
         if after["tags"]:
             params["tags"] = ansible_dict_to_boto3_tag_list(after["tags"], "Key", "Value")
-        raw = create_repository(self.client, **params)
+        try:
+            raw = create_repository(self.client, **params)
+        except JwtPizzaAWSError as exc:
+            if error_code(exc) != "RepositoryAlreadyExistsException":
+                raise
+            return None
         if after["lifecycle_policy"]:
             put_lifecycle_policy(self.client, self.name, after["lifecycle_policy"])
         # The creation's answer and the request are the repository: no read again.

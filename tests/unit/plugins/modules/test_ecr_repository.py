@@ -262,3 +262,27 @@ def test_a_rule_without_a_unique_integer_priority_fails_before_any_call(run_modu
     result, failed = run_module(ecr_repository, args(lifecycle_policy={"rules": rules}))
     assert failed and result["msg"].startswith("lifecycle_policy: every rule needs a unique integer rulePriority; got ")
     assert api_calls == []
+
+
+@pytest.mark.parametrize("policy", [POLICY, None])
+def test_a_create_refused_as_taken_after_a_lost_answer_uses_the_repository(run_module, api_calls, lost_answers, policy):
+    """The first CreateRepository reached ECR, its answer was lost and botocore sent it again: ECR refuses the name.
+    The repository is this run's own, so the run reports a change even when nothing else is left to do."""
+    answered = lost_answers("CreateRepository")
+    result, failed = run_module(ecr_repository, args(lifecycle_policy=policy))
+    assert not failed, result
+    assert answered == ["RepositoryAlreadyExistsException"]
+    assert result["changed"] is True
+    repo, tags, read_policy = read()
+    assert result["repository"]["arn"] == repo["repositoryArn"]
+    assert (tags, read_policy) == (TAGS, policy)  # the policy, put after a create, is put by the update instead
+    assert writes(api_calls) == ["CreateRepository", "CreateRepository"] + ["PutLifecyclePolicy"] * bool(policy)
+
+
+def test_a_repository_taken_by_another_writer_is_brought_to_the_settings(run_module, lost_answers):
+    answered = lost_answers("CreateRepository", lost=0, before=lambda: ecr().create_repository(repositoryName=NAME))
+    result, failed = run_module(ecr_repository, args())
+    assert not failed and result["changed"] is True, result
+    assert answered == ["RepositoryAlreadyExistsException"]
+    repo, tags, policy = read()
+    assert (repo["imageScanningConfiguration"], tags, policy) == ({"scanOnPush": True}, TAGS, POLICY)
