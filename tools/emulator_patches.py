@@ -51,12 +51,34 @@ The patches (each cites the AWS behaviour it restores):
    error ``OriginAccessControlAlreadyExists``, HTTP 409; the name is account-wide, aws-samples/
    amazon-cloudfront-secure-static-site#65): a second create with a taken name is refused.  moto created a
    second control of the same name, so a create retried after its answer was lost (its first try had reached
-   AWS) left duplicates instead of showing how the module handles AWS's refusal.
+   AWS) left duplicates instead of showing how the module handles AWS's refusal.  A delete of a control that does
+   not exist answers ``NoSuchOriginAccessControl`` (HTTP 404, API reference ``DeleteOriginAccessControl``); moto
+   failed with HTTP 500 (a KeyError), which botocore retried until it gave up.
+8. Elastic Load Balancing creates are idempotent (ELBv2 API reference ``CreateLoadBalancer``,
+   ``CreateTargetGroup``, ``CreateListener``: "This operation is idempotent, which means that it completes at most
+   one time. If you attempt to create multiple ... with the same settings, each call succeeds."; errors
+   ``DuplicateLoadBalancerName``, ``DuplicateTargetGroupName``, ``DuplicateListener`` "A listener with the
+   specified port already exists."): a create that repeats an existing load balancer (name, scheme, type,
+   subnets, security groups), target group (name, protocol, port, VPC, target type) or listener (load balancer,
+   port, protocol, certificate, default actions) answers with it; other settings under a taken name or port are
+   refused.  moto made a second load balancer of the same name and a listener per try on one port (it looked
+   the port up among the listeners' ARNs), and refused a repeated target group, so a create retried after its
+   answer was lost left copies, or failed where AWS succeeds.
+9. Route 53 caller references are used once (API reference ``CreateHostedZone``: "You must use a unique
+   CallerReference string every time you submit a CreateHostedZone request"; error ``HostedZoneAlreadyExists``,
+   HTTP 409, "returned when a hosted zone has already been created with the specified CallerReference"): a
+   create with a reference used before, even by a zone since deleted, is refused.  moto made a second zone of
+   the same name, so a create retried after its answer was lost left two zones.
+10. Application Auto Scaling's "not found" (API reference ``DeleteScalingPolicy``, ``DeregisterScalableTarget``,
+   error ``ObjectNotFoundException``: "For any operation that deletes or deregisters a resource, this exception is
+   thrown if the resource cannot be found."): moto answered ``ValidationException``, so a delete retried after its
+   answer was lost failed instead of finding the policy or target gone.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime
 import math
 import functools
@@ -425,14 +447,126 @@ def _create_origin_access_control(original):
     return create_origin_access_control
 
 
+def _delete_origin_access_control(original):
+    @functools.wraps(original)
+    def delete_origin_access_control(self, control_id):
+        if control_id not in self.origin_access_controls:
+            from moto.cloudfront.exceptions import NoSuchOriginAccessControl
+
+            raise NoSuchOriginAccessControl
+        return original(self, control_id)
+
+    return delete_origin_access_control
+
+
+# --- Elastic Load Balancing v2 ------------------------------------------------------------------------------
+
+
+def _ids(items) -> set:
+    return {getattr(item, "id", item) for item in items or ()}
+
+
+def _create_load_balancer(original):
+    @functools.wraps(original)
+    def create_load_balancer(self, name, security_groups, subnet_ids, subnet_mappings=None, scheme="internet-facing",
+                             loadbalancer_type=None, **kwargs):
+        taken = next((lb for lb in self.load_balancers.values() if lb.name == name), None)
+        if taken is None:
+            return original(self, name, security_groups, subnet_ids, subnet_mappings, scheme, loadbalancer_type, **kwargs)
+        subnets = _ids(subnet_ids) | {m["SubnetId"] for m in subnet_mappings or ()}
+        if (taken.scheme, taken.type, _ids(taken.subnets), set(taken.security_groups)) == (
+                scheme or "internet-facing", loadbalancer_type or "application", subnets, set(security_groups or ())):
+            return taken
+        from moto.elbv2.exceptions import DuplicateLoadBalancerName
+
+        raise DuplicateLoadBalancerName()
+
+    return create_load_balancer
+
+
+def _create_target_group(original):
+    @functools.wraps(original)
+    def create_target_group(self, name, **kwargs):
+        taken = next((group for group in self.target_groups.values() if group.name == name), None)
+        if taken is None:
+            return original(self, name, **kwargs)
+        wanted = (kwargs.get("protocol"), str(kwargs.get("port")), kwargs.get("vpc_id"), kwargs.get("target_type") or "instance")
+        if (taken.protocol, str(taken.port), taken.vpc_id, taken.target_type) == wanted:
+            return taken
+        from moto.elbv2.exceptions import DuplicateTargetGroupName
+
+        raise DuplicateTargetGroupName()
+
+    return create_target_group
+
+
+def _create_listener(original):
+    @functools.wraps(original)
+    def create_listener(self, load_balancer_arn, protocol, port, ssl_policy, certificate, actions, *args, **kwargs):
+        balancer = self.load_balancers.get(load_balancer_arn)
+        listeners = balancer.listeners.values() if balancer else ()
+        taken = next((listener for listener in listeners if str(listener.port) == str(port)), None)
+        if taken is None:
+            return original(self, load_balancer_arn, protocol, port, ssl_policy, certificate, actions, *args, **kwargs)
+        from moto.elbv2.exceptions import DuplicateListenerError
+        from moto.elbv2.models import FakeAction
+
+        sent = [FakeAction(copy.deepcopy(action)).data for action in actions]
+        if (taken.protocol, taken.certificate, [a.data for a in taken.default_actions]) == ((protocol or "").upper(), certificate, sent):
+            return taken
+        raise DuplicateListenerError()
+
+    return create_listener
+
+
+# --- Route 53 ----------------------------------------------------------------------------------------------
+
+
+def _create_hosted_zone(original):
+    @functools.wraps(original)
+    def create_hosted_zone(self, name, *args, caller_reference=None, **kwargs):
+        used = self.__dict__.setdefault("jwtpizza_caller_references", set())
+        if caller_reference and (caller_reference in used or any(z.caller_reference == caller_reference for z in self.zones.values())):
+            from moto.route53.exceptions import Route53ClientError
+
+            raise Route53ClientError("HostedZoneAlreadyExists", f"A hosted zone has already been created with the specified caller reference: {caller_reference}")
+        zone = original(self, name, *args, caller_reference=caller_reference, **kwargs)
+        used.add(zone.caller_reference)
+        return zone
+
+    return create_hosted_zone
+
+
+# --- Application Auto Scaling ---------------------------------------------------------------------------------
+
+
+def _object_not_found(original):
+    @functools.wraps(original)
+    def delete(self, *args, **kwargs):
+        from moto.applicationautoscaling.exceptions import AWSValidationException
+        from moto.core.exceptions import JsonRESTError
+
+        try:
+            return original(self, *args, **kwargs)
+        except AWSValidationException as exc:
+            if not exc.message.startswith(("No scaling policy found", "No scalable target found")):
+                raise
+            raise JsonRESTError("ObjectNotFoundException", exc.message) from exc
+
+    return delete
+
+
 # --- applying ----------------------------------------------------------------------------------------------
 
 
 def _targets():
+    from moto.applicationautoscaling.models import ApplicationAutoscalingBackend
     from moto.cloudfront.models import CloudFrontBackend
     from moto.cloudfront.models import Invalidation
     from moto.ecs.models import EC2ContainerServiceBackend
     from moto.ecs.responses import EC2ContainerServiceResponse
+    from moto.elbv2.models import ELBv2Backend
+    from moto.route53.models import Route53Backend
     from moto.s3.models import FakeBucket
 
     backend, response = EC2ContainerServiceBackend, EC2ContainerServiceResponse
@@ -445,6 +579,15 @@ def _targets():
         (FakeBucket, "get_permission", _bucket_permission(FakeBucket.get_permission)),
         (CloudFrontBackend, "create_origin_access_control",
          _create_origin_access_control(CloudFrontBackend.create_origin_access_control)),
+        (CloudFrontBackend, "delete_origin_access_control",
+         _delete_origin_access_control(CloudFrontBackend.delete_origin_access_control)),
+        (ELBv2Backend, "create_load_balancer", _create_load_balancer(ELBv2Backend.create_load_balancer)),
+        (ELBv2Backend, "create_target_group", _create_target_group(ELBv2Backend.create_target_group)),
+        (ELBv2Backend, "create_listener", _create_listener(ELBv2Backend.create_listener)),
+        (Route53Backend, "create_hosted_zone", _create_hosted_zone(Route53Backend.create_hosted_zone)),
+        (ApplicationAutoscalingBackend, "delete_scaling_policy", _object_not_found(ApplicationAutoscalingBackend.delete_scaling_policy)),
+        (ApplicationAutoscalingBackend, "deregister_scalable_target",
+         _object_not_found(ApplicationAutoscalingBackend.deregister_scalable_target)),
     ]
 
 

@@ -321,3 +321,84 @@ def test_an_origin_access_control_name_is_taken_once(emulator):
     client.create_origin_access_control(OriginAccessControlConfig=dict(config, Name="other-oac"))
     names = [c["Name"] for c in client.list_origin_access_controls()["OriginAccessControlList"]["Items"]]
     assert sorted(names) == ["other-oac", "site-oac"]
+
+
+def test_deleting_an_origin_access_control_that_is_gone_answers_404(emulator):
+    client = boto3.client("cloudfront", endpoint_url=emulator)
+    config = {"Name": "gone-oac", "SigningProtocol": "sigv4", "SigningBehavior": "always", "OriginAccessControlOriginType": "s3"}
+    made = client.create_origin_access_control(OriginAccessControlConfig=config)
+    control, etag = made["OriginAccessControl"]["Id"], made["ETag"]
+    client.delete_origin_access_control(Id=control, IfMatch=etag)
+    with pytest.raises(ClientError) as refused:
+        client.delete_origin_access_control(Id=control, IfMatch=etag)
+    assert refused.value.response["Error"]["Code"] == "NoSuchOriginAccessControl"
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+
+
+@pytest.fixture
+def elb(emulator):
+    """An ELBv2 client and two subnets of one VPC."""
+    ec2 = boto3.client("ec2", endpoint_url=emulator)
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{i}.0/24", AvailabilityZone=f"us-west-2{z}")["Subnet"]["SubnetId"]
+               for i, z in ((1, "a"), (2, "b"))]
+    return boto3.client("elbv2", endpoint_url=emulator), vpc, subnets
+
+
+def refused_with(code, call, **params):
+    with pytest.raises(ClientError) as refused:
+        call(**params)
+    return refused.value.response["Error"]["Code"] == code
+
+
+def test_elb_creates_repeated_with_the_same_settings_answer_the_first(elb):
+    """CreateLoadBalancer, CreateTargetGroup and CreateListener are idempotent; other settings under a taken name or
+    port are refused with DuplicateLoadBalancerName, DuplicateTargetGroupName, DuplicateListener."""
+    client, vpc, subnets = elb
+    lb = {"Name": "site-alb", "Subnets": subnets, "Scheme": "internet-facing", "Type": "application"}
+    first = client.create_load_balancer(**lb)["LoadBalancers"][0]["LoadBalancerArn"]
+    assert client.create_load_balancer(**lb)["LoadBalancers"][0]["LoadBalancerArn"] == first
+    assert refused_with("DuplicateLoadBalancerName", client.create_load_balancer, **dict(lb, Scheme="internal"))
+    assert refused_with("DuplicateLoadBalancerName", client.create_load_balancer, **dict(lb, Subnets=subnets[:1]))
+    assert len(client.describe_load_balancers(Names=["site-alb"])["LoadBalancers"]) == 1
+
+    tg = {"Name": "site-tg", "Protocol": "HTTP", "Port": 80, "VpcId": vpc, "TargetType": "ip"}
+    group = client.create_target_group(**tg)["TargetGroups"][0]["TargetGroupArn"]
+    assert client.create_target_group(**tg)["TargetGroups"][0]["TargetGroupArn"] == group
+    assert refused_with("DuplicateTargetGroupName", client.create_target_group, **dict(tg, Port=8080))
+    assert refused_with("DuplicateTargetGroupName", client.create_target_group, **dict(tg, TargetType="instance"))
+
+    forward = [{"Type": "forward", "TargetGroupArn": group}]
+    listener = {"LoadBalancerArn": first, "Protocol": "HTTP", "Port": 80, "DefaultActions": forward}
+    made = client.create_listener(**listener)["Listeners"][0]["ListenerArn"]
+    assert client.create_listener(**listener)["Listeners"][0]["ListenerArn"] == made
+    redirect = [{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}]
+    assert refused_with("DuplicateListener", client.create_listener, **dict(listener, DefaultActions=redirect))
+    client.create_listener(**dict(listener, Port=8080))
+    ports = sorted(x["Port"] for x in client.describe_listeners(LoadBalancerArn=first)["Listeners"])
+    assert ports == [80, 8080]
+
+
+def test_a_route53_caller_reference_is_used_once(emulator):
+    """CreateHostedZone refuses a caller reference used before (HostedZoneAlreadyExists, 409), even after the zone of
+    that reference is deleted; a new reference makes a new zone."""
+    client = boto3.client("route53", endpoint_url=emulator)
+    zone = client.create_hosted_zone(Name="example.com", CallerReference="ref-1")["HostedZone"]["Id"]
+    with pytest.raises(ClientError) as refused:
+        client.create_hosted_zone(Name="example.com", CallerReference="ref-1")
+    assert refused.value.response["Error"]["Code"] == "HostedZoneAlreadyExists"
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
+    assert len(client.list_hosted_zones_by_name(DNSName="example.com")["HostedZones"]) == 1
+    client.delete_hosted_zone(Id=zone)
+    assert refused_with("HostedZoneAlreadyExists", client.create_hosted_zone, Name="example.com", CallerReference="ref-1")
+    client.create_hosted_zone(Name="example.com", CallerReference="ref-2")
+
+
+def test_application_autoscaling_answers_object_not_found_for_what_is_gone(emulator):
+    """DeleteScalingPolicy and DeregisterScalableTarget of what does not exist answer ObjectNotFoundException."""
+    client = boto3.client("application-autoscaling", endpoint_url=emulator)
+    key = {"ServiceNamespace": "dynamodb", "ResourceId": "table/t", "ScalableDimension": "dynamodb:table:ReadCapacityUnits"}
+    client.register_scalable_target(**key, MinCapacity=1, MaxCapacity=2)
+    assert refused_with("ObjectNotFoundException", client.delete_scaling_policy, PolicyName="cpu", **key)
+    client.deregister_scalable_target(**key)
+    assert refused_with("ObjectNotFoundException", client.deregister_scalable_target, **key)
