@@ -14,6 +14,10 @@ description:
   - Replaces C(amazon.aws.cloudwatchlogs_log_group), which writes a changed retention even in check mode
     (its C(input_retention_policy) calls C(PutRetentionPolicy) without looking at check mode, so a
     C(site.yml --check) with another retention changes the account).
+notes:
+  - A create that CloudWatch Logs refuses with C(ResourceAlreadyExistsException) (its first try reached AWS and the
+    answer was lost, so botocore sent it again; or another run created the group meanwhile) counts as the create: the
+    retention is put as after a create and the tags of the group are brought to O(tags), reporting a change.
 author:
   - jwtpizza.cloud developers (@jwtpizza)
 options:
@@ -80,8 +84,10 @@ log_group:
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import DiffTracker
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaModule
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import LogsErrors
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import error_code
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import state_option
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import tag_options
 
@@ -106,6 +112,18 @@ def list_tags(client, name):
 @LogsErrors.call("create the log group")
 def create_log_group(client, name, tags):
     client.create_log_group(logGroupName=name, **({"tags": tags} if tags else {}))
+
+
+def create_once(client, name, tags):
+    """Create the group; False when CloudWatch Logs says it exists (a retried create whose first try made it, or
+    another run)."""
+    try:
+        create_log_group(client, name, tags)
+    except JwtPizzaAWSError as exc:
+        if error_code(exc) != "ResourceAlreadyExistsException":
+            raise
+        return False
+    return True
 
 
 @LogsErrors.call("put the retention policy of the log group")
@@ -155,10 +173,12 @@ class LogGroup:
             self.diff.add("log_group", {}, after)
             if self.module.check_mode:
                 return {"changed": True, "log_group": {}, "diff": self.diff}
-            create_log_group(self.client, self.p["name"], wanted)
+            created = create_once(self.client, self.p["name"], wanted)
             if self.p["retention"] is not None:
                 put_retention_policy(self.client, self.p["name"], self.p["retention"])
             group, tags = self.read()
+            if not created and self.retag(tags, record=False):
+                group, tags = self.read()
             return {"changed": True, "log_group": view(group, tags), "diff": self.diff}
         changed = False
         if self.p["retention"] is not None and self.p["retention"] != group.get("retentionInDays"):
@@ -166,19 +186,26 @@ class LogGroup:
             self.diff.add("retention", group.get("retentionInDays"), self.p["retention"])
             if not self.module.check_mode:
                 put_retention_policy(self.client, self.p["name"], self.p["retention"])
-        if self.p["tags"] is not None:
-            add, remove = compare_aws_tags(tags, self.p["tags"], self.p["purge_tags"])
-            if add or remove:
-                changed = True
-                self.diff.add("tags", tags, {**{k: v for k, v in tags.items() if k not in remove}, **add})
-                if not self.module.check_mode:
-                    if remove:
-                        untag_log_group(self.client, self.p["name"], remove)
-                    if add:
-                        tag_log_group(self.client, self.p["name"], add)
+        changed = self.retag(tags) or changed
         if changed and not self.module.check_mode:
             group, tags = self.read()
         return {"changed": changed, "log_group": view(group, tags), "diff": self.diff}
+
+    def retag(self, tags, record=True):
+        """Bring the tags to O(tags) (unless unset); whether they change.  record: show the change in the diff."""
+        if self.p["tags"] is None:
+            return False
+        add, remove = compare_aws_tags(tags, self.p["tags"], self.p["purge_tags"])
+        if not (add or remove):
+            return False
+        if record:
+            self.diff.add("tags", tags, {**{k: v for k, v in tags.items() if k not in remove}, **add})
+        if not self.module.check_mode:
+            if remove:
+                untag_log_group(self.client, self.p["name"], remove)
+            if add:
+                tag_log_group(self.client, self.p["name"], add)
+        return True
 
     def ensure_absent(self):
         group, tags = self.read()

@@ -94,3 +94,22 @@ def test_a_tag_change_alone_is_a_change(run_module, api_calls):
     changed = run(run_module, retention=30, tags={"Project": "jwt-pizza", "Owner": "team"})
     assert changed["changed"] is True and writes(api_calls) == ["TagLogGroup"]
     assert changed["log_group"]["tags"] == {"Project": "jwt-pizza", "Owner": "team"}
+
+
+def test_a_create_refused_as_taken_after_a_lost_answer_counts_as_the_create(run_module, api_calls, lost_answers):
+    """The first CreateLogGroup reached AWS, its answer was lost and botocore sent it again: the group exists."""
+    answered = lost_answers("CreateLogGroup")
+    result = run(run_module, retention=30, tags={"Project": "jwt-pizza"})
+    assert answered == ["ResourceAlreadyExistsException"]
+    assert result["changed"] is True and result["log_group"]["retention"] == 30
+    assert writes(api_calls) == ["CreateLogGroup", "CreateLogGroup", "PutRetentionPolicy"]
+    assert boto3.client("logs").list_tags_log_group(logGroupName=NAME)["tags"] == {"Project": "jwt-pizza"}
+
+
+def test_a_group_made_meanwhile_by_another_run_gets_the_retention_and_tags(run_module, lost_answers):
+    other = {"logGroupName": NAME, "tags": {"Project": "other", "Old": "x"}}
+    answered = lost_answers("CreateLogGroup", lost=0, before=lambda: boto3.client("logs").create_log_group(**other))
+    result = run(run_module, retention=14, tags={"Project": "jwt-pizza"})
+    assert answered == ["ResourceAlreadyExistsException"] and result["changed"] is True
+    assert group()["retentionInDays"] == 14
+    assert boto3.client("logs").list_tags_log_group(logGroupName=NAME)["tags"] == {"Project": "jwt-pizza"}
