@@ -77,13 +77,21 @@ def deregister_task_definition(client, arn):
     return True
 
 
+def gone(failure):
+    """Whether a DeleteTaskDefinitions failure says the revision does not exist (reason MISSING, or "The specified task
+    definition does not exist. ...")."""
+    reason = failure.get("reason") or ""
+    return reason == "MISSING" or "does not exist" in reason
+
+
 @ECSErrors.call("delete the task definitions")
 def delete_task_definitions(client, arns):
     """Delete INACTIVE revisions, at most 10 per call (DeleteTaskDefinitions' limit); a deregistered revision stays
-    listed, tagged and billed against the account's quota until it is deleted."""
+    listed, tagged and billed against the account's quota until it is deleted.  A revision that does not exist (any
+    more: a retried call whose first try deleted it) is no failure."""
     for start in range(0, len(arns), 10):
         answer = client.delete_task_definitions(taskDefinitions=arns[start:start + 10])
-        failures = [f for f in answer.get("failures") or [] if f.get("reason") != "MISSING"]
+        failures = [f for f in answer.get("failures") or [] if not gone(f)]
         if failures:
             reasons = "; ".join(f"{f.get('arn')}: {f.get('reason')} {f.get('detail') or ''}".strip() for f in failures)
             raise JwtPizzaAWSError(message=f"Failed to delete the task definitions: {reasons}")

@@ -215,3 +215,19 @@ def test_inactive_revisions_are_deleted_ten_per_call_each_once():
             stub.add_response("delete_task_definitions", {"taskDefinitions": [], "failures": []}, {"taskDefinitions": batch})
         _ecs.delete_task_definitions(client, arns)
         stub.assert_no_pending_responses()
+
+
+def test_a_revision_deleted_already_is_no_failure_but_others_are():
+    """A DeleteTaskDefinitions retried after its answer was lost finds the revisions gone: that is done; a revision
+    that cannot be deleted for another reason fails, naming it and the reason."""
+    client = boto3.client("ecs", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    arns = [f"arn:aws:ecs:us-east-1:123456789012:task-definition/pizza-service:{n}" for n in (1, 2, 3)]
+    gone = "The specified task definition does not exist. Specify a valid account, family, revision and try again."
+    with Stubber(client) as stub:
+        failures = [{"arn": arns[0], "reason": gone}, {"arn": arns[1], "reason": "MISSING"}]
+        stub.add_response("delete_task_definitions", {"taskDefinitions": [], "failures": failures}, {"taskDefinitions": arns})
+        _ecs.delete_task_definitions(client, arns)
+        failures = [{"arn": arns[2], "reason": "The task definition is in use.", "detail": "ACTIVE"}]
+        stub.add_response("delete_task_definitions", {"taskDefinitions": [], "failures": failures}, {"taskDefinitions": arns})
+        with pytest.raises(JwtPizzaAWSError, match=r"pizza-service:3: The task definition is in use. ACTIVE"):
+            _ecs.delete_task_definitions(client, arns)
