@@ -22,7 +22,9 @@ description:
     with its old value; with O(restore=false) the module fails, naming the deletion date.
   - O(state=absent) schedules the deletion with a recovery window of O(recovery_window_days) days, or deletes at once
     with O(force_delete=true) (C(ForceDeleteWithoutRecovery)). A secret already scheduled for deletion counts as
-    deleted (nothing changes) unless O(force_delete=true).
+    deleted (nothing changes) unless O(force_delete=true). A C(DeleteSecret) sent again after its answer was lost
+    (Secrets Manager answers C(InvalidRequestException): the first try marked the secret deleted) counts as done once
+    C(DescribeSecret) shows the deletion date.
   - O(kms_key_id) is used when the secret is created; a different key on an existing secret is reported in
     RV(secret.kms_key_id) but not changed (re-encrypting would need the value).
 author:
@@ -334,7 +336,16 @@ class AppSecret:
         self.diff.add("secret", view(secret), None)
         if self.module.check_mode:
             return self.result(True, secret)
-        delete_secret(self.client, secret["ARN"], self.p["recovery_window_days"], self.p["force_delete"])
+        try:
+            delete_secret(self.client, secret["ARN"], self.p["recovery_window_days"], self.p["force_delete"])
+        except JwtPizzaAWSError as exc:
+            # A DeleteSecret sent again after its answer was lost finds the secret marked deleted by its first try.
+            if error_code(exc) != "InvalidRequestException" or self.p["force_delete"]:
+                raise
+            scheduled = describe_secret(self.client, secret["ARN"])
+            if not (scheduled or {}).get("DeletedDate"):
+                raise
+            return self.result(True, scheduled)
         return self.result(True, describe_secret(self.client, secret["ARN"]))
 
 

@@ -12,7 +12,9 @@ import json
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 
+from ansible_collections.jwtpizza.cloud.plugins.module_utils._aws import JwtPizzaAWSError
 from ansible_collections.jwtpizza.cloud.plugins.modules import secretsmanager_app_secret
 
 pytestmark = pytest.mark.usefixtures("moto_aws")
@@ -219,3 +221,26 @@ def test_several_secrets_scheduled_for_deletion_in_one_call(run_module):
 def test_name_and_secrets_are_exclusive(run_module, api_calls):
     result, failed = run_module(secretsmanager_app_secret, {"name": NAME, "secrets": [{"name": SECOND}]})
     assert failed and "mutually exclusive" in result["msg"] and "name|secrets" in result["msg"] and api_calls == []
+
+
+def test_a_delete_sent_again_after_a_lost_answer_counts_as_done(run_module, lost_answers):
+    run(run_module, tags=TAGS)
+    answered = lost_answers("DeleteSecret")
+    deleted = run(run_module, state="absent")
+    assert answered == ["InvalidRequestException"]
+    assert deleted["changed"] is True and deleted["secret"]["deletion_date"]
+    assert "DeletedDate" in client().describe_secret(SecretId=NAME)
+
+
+def test_a_refused_delete_of_a_secret_not_marked_deleted_fails(run_module, monkeypatch):
+    """InvalidRequestException on a secret that DescribeSecret shows alive is a real refusal: the module fails with it."""
+    run(run_module, tags=TAGS)
+    refusal = ClientError({"Error": {"Code": "InvalidRequestException", "Message": "not now"}}, "DeleteSecret")
+
+    def refuse(*_args):
+        raise JwtPizzaAWSError(message="Failed to delete the secret: not now", exception=refusal)
+
+    monkeypatch.setattr(secretsmanager_app_secret, "delete_secret", refuse)
+    result, failed = run_module(secretsmanager_app_secret, {"name": NAME, "state": "absent"})
+    assert failed and result["msg"].startswith("Failed to delete the secret: not now") and "InvalidRequestException" in result["msg"], result
+    assert "DeletedDate" not in client().describe_secret(SecretId=NAME)
