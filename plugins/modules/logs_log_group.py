@@ -16,7 +16,7 @@ description:
     C(site.yml --check) with another retention changes the account).
 notes:
   - A create that CloudWatch Logs refuses with C(ResourceAlreadyExistsException) (its first try reached AWS and the
-    answer was lost, so botocore sent it again; or another run created the group meanwhile) counts as the create: the
+    answer was lost, so botocore sent it again; or another run created the group meanwhile) counts as the create; the
     retention is put as after a create and the tags of the group are brought to O(tags), reporting a change.
 author:
   - jwtpizza.cloud developers (@jwtpizza)

@@ -23,7 +23,7 @@ description:
   - O(state=absent) schedules the deletion with a recovery window of O(recovery_window_days) days, or deletes at once
     with O(force_delete=true) (C(ForceDeleteWithoutRecovery)). A secret already scheduled for deletion counts as
     deleted (nothing changes) unless O(force_delete=true). A C(DeleteSecret) sent again after its answer was lost
-    (Secrets Manager answers C(InvalidRequestException): the first try marked the secret deleted) counts as done once
+    (Secrets Manager answers C(InvalidRequestException), as the first try marked the secret deleted) counts as done once
     C(DescribeSecret) shows the deletion date.
   - O(kms_key_id) is used when the secret is created; a different key on an existing secret is reported in
     RV(secret.kms_key_id) but not changed (re-encrypting would need the value).
