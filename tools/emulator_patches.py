@@ -526,10 +526,12 @@ def _create_hosted_zone(original):
     @functools.wraps(original)
     def create_hosted_zone(self, name, *args, caller_reference=None, **kwargs):
         used = self.__dict__.setdefault("jwtpizza_caller_references", set())
-        if caller_reference and (caller_reference in used or any(z.caller_reference == caller_reference for z in self.zones.values())):
+        references = used | {zone.caller_reference for zone in self.zones.values()}
+        if caller_reference and caller_reference in references:
             from moto.route53.exceptions import Route53ClientError
 
-            raise Route53ClientError("HostedZoneAlreadyExists", f"A hosted zone has already been created with the specified caller reference: {caller_reference}")
+            message = f"A hosted zone has already been created with the specified caller reference: {caller_reference}"
+            raise Route53ClientError("HostedZoneAlreadyExists", message)
         zone = original(self, name, *args, caller_reference=caller_reference, **kwargs)
         used.add(zone.caller_reference)
         return zone

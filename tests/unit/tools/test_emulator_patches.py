@@ -345,7 +345,7 @@ def elb(emulator):
     return boto3.client("elbv2", endpoint_url=emulator), vpc, subnets
 
 
-def refused_with(code, call, **params):
+def refused_with(code, call, params):
     with pytest.raises(ClientError) as refused:
         call(**params)
     return refused.value.response["Error"]["Code"] == code
@@ -358,22 +358,22 @@ def test_elb_creates_repeated_with_the_same_settings_answer_the_first(elb):
     lb = {"Name": "site-alb", "Subnets": subnets, "Scheme": "internet-facing", "Type": "application"}
     first = client.create_load_balancer(**lb)["LoadBalancers"][0]["LoadBalancerArn"]
     assert client.create_load_balancer(**lb)["LoadBalancers"][0]["LoadBalancerArn"] == first
-    assert refused_with("DuplicateLoadBalancerName", client.create_load_balancer, **dict(lb, Scheme="internal"))
-    assert refused_with("DuplicateLoadBalancerName", client.create_load_balancer, **dict(lb, Subnets=subnets[:1]))
+    assert refused_with("DuplicateLoadBalancerName", client.create_load_balancer, dict(lb, Scheme="internal"))
+    assert refused_with("DuplicateLoadBalancerName", client.create_load_balancer, dict(lb, Subnets=subnets[:1]))
     assert len(client.describe_load_balancers(Names=["site-alb"])["LoadBalancers"]) == 1
 
     tg = {"Name": "site-tg", "Protocol": "HTTP", "Port": 80, "VpcId": vpc, "TargetType": "ip"}
     group = client.create_target_group(**tg)["TargetGroups"][0]["TargetGroupArn"]
     assert client.create_target_group(**tg)["TargetGroups"][0]["TargetGroupArn"] == group
-    assert refused_with("DuplicateTargetGroupName", client.create_target_group, **dict(tg, Port=8080))
-    assert refused_with("DuplicateTargetGroupName", client.create_target_group, **dict(tg, TargetType="instance"))
+    assert refused_with("DuplicateTargetGroupName", client.create_target_group, dict(tg, Port=8080))
+    assert refused_with("DuplicateTargetGroupName", client.create_target_group, dict(tg, TargetType="instance"))
 
     forward = [{"Type": "forward", "TargetGroupArn": group}]
     listener = {"LoadBalancerArn": first, "Protocol": "HTTP", "Port": 80, "DefaultActions": forward}
     made = client.create_listener(**listener)["Listeners"][0]["ListenerArn"]
     assert client.create_listener(**listener)["Listeners"][0]["ListenerArn"] == made
     redirect = [{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}]
-    assert refused_with("DuplicateListener", client.create_listener, **dict(listener, DefaultActions=redirect))
+    assert refused_with("DuplicateListener", client.create_listener, dict(listener, DefaultActions=redirect))
     client.create_listener(**dict(listener, Port=8080))
     ports = sorted(x["Port"] for x in client.describe_listeners(LoadBalancerArn=first)["Listeners"])
     assert ports == [80, 8080]
@@ -390,7 +390,7 @@ def test_a_route53_caller_reference_is_used_once(emulator):
     assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
     assert len(client.list_hosted_zones_by_name(DNSName="example.com")["HostedZones"]) == 1
     client.delete_hosted_zone(Id=zone)
-    assert refused_with("HostedZoneAlreadyExists", client.create_hosted_zone, Name="example.com", CallerReference="ref-1")
+    assert refused_with("HostedZoneAlreadyExists", client.create_hosted_zone, {"Name": "example.com", "CallerReference": "ref-1"})
     client.create_hosted_zone(Name="example.com", CallerReference="ref-2")
 
 
@@ -399,6 +399,6 @@ def test_application_autoscaling_answers_object_not_found_for_what_is_gone(emula
     client = boto3.client("application-autoscaling", endpoint_url=emulator)
     key = {"ServiceNamespace": "dynamodb", "ResourceId": "table/t", "ScalableDimension": "dynamodb:table:ReadCapacityUnits"}
     client.register_scalable_target(**key, MinCapacity=1, MaxCapacity=2)
-    assert refused_with("ObjectNotFoundException", client.delete_scaling_policy, PolicyName="cpu", **key)
+    assert refused_with("ObjectNotFoundException", client.delete_scaling_policy, dict(key, PolicyName="cpu"))
     client.deregister_scalable_target(**key)
-    assert refused_with("ObjectNotFoundException", client.deregister_scalable_target, **key)
+    assert refused_with("ObjectNotFoundException", client.deregister_scalable_target, key)

@@ -7,7 +7,7 @@ import pytest
 from ansible_collections.jwtpizza.cloud.plugins.module_utils._ecs_task_definition import register_once
 
 FAMILY = "pizza-service"
-TAGS = [{"key": "Project", "value": "pizza"}]
+TAGS = ({"key": "Project", "value": "pizza"},)
 
 
 def request(image="repo:v1", tags=TAGS):

@@ -232,8 +232,8 @@ def public_table(*subnet_ids, table_id="rtb-1"):
 
 def stub_network_without_the_second_association(ec2_stub):
     """The answers of a network that lacks only the association of subnet-2 (as a no-change run reads it)."""
-    ec2_stub.add_response("describe_vpcs", {"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": CIDR, "State": "available",
-                                                       "Tags": tag_list(f"{NAME}-vpc")}]})
+    vpc = {"VpcId": "vpc-1", "CidrBlock": CIDR, "State": "available", "Tags": tag_list(f"{NAME}-vpc")}
+    ec2_stub.add_response("describe_vpcs", {"Vpcs": [vpc]})
     for attribute in ("EnableDnsSupport", "EnableDnsHostnames"):
         ec2_stub.add_response("describe_vpc_attribute", {"VpcId": "vpc-1", attribute: {"Value": True}})
     ec2_stub.add_response("describe_internet_gateways", {"InternetGateways": [

@@ -242,5 +242,6 @@ def test_a_refused_delete_of_a_secret_not_marked_deleted_fails(run_module, monke
 
     monkeypatch.setattr(secretsmanager_app_secret, "delete_secret", refuse)
     result, failed = run_module(secretsmanager_app_secret, {"name": NAME, "state": "absent"})
-    assert failed and result["msg"].startswith("Failed to delete the secret: not now") and "InvalidRequestException" in result["msg"], result
+    assert failed and result["msg"].startswith("Failed to delete the secret: not now"), result
+    assert "InvalidRequestException" in result["msg"]
     assert "DeletedDate" not in client().describe_secret(SecretId=NAME)
