@@ -257,4 +257,6 @@ def test_the_ci_role_grants_exactly_what_the_deploys_called():
     assert granted - called <= {"application-autoscaling:RegisterScalableTarget", "ecr:BatchGetImage",
                                 "s3:DeleteObject", "s3:PutObjectTagging", "s3:GetObjectTagging", "cloudfront:GetInvalidation",
                                 "iam:PassRole", "ecs:ListTasks", "ecs:DescribeTasks", "ecr:InitiateLayerUpload",
-                                "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecs:TagResource"}, sorted(granted - called)
+                                "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecs:TagResource",
+                                # only when a register retried after a lost answer left copies of the revision
+                                "ecs:DeregisterTaskDefinition", "ecs:DeleteTaskDefinitions"}, sorted(granted - called)

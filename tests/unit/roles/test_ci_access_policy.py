@@ -30,13 +30,15 @@ EXPECTED_ACTIONS = {
     "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload",
     "ecr:PutImage", "ecr:BatchGetImage", "ecr:DescribeImages", "ecr:DescribeRepositories",
     "ecs:DescribeServices", "ecs:UpdateService", "ecs:TagResource", "ecs:DescribeTaskDefinition",
-    "ecs:RegisterTaskDefinition", "ecs:ListTasks", "ecs:DescribeTasks", "iam:PassRole",
+    "ecs:RegisterTaskDefinition", "ecs:ListTaskDefinitions", "ecs:DeregisterTaskDefinition", "ecs:DeleteTaskDefinitions",
+    "ecs:ListTasks", "ecs:DescribeTasks", "iam:PassRole",
     "application-autoscaling:RegisterScalableTarget", "application-autoscaling:DescribeScalableTargets",
     "application-autoscaling:DescribeScalingPolicies",
 }
 # Actions that AWS authorises only on "*" (Service Authorization Reference: no resource types).
 WILDCARD_ONLY = {
-    "cloudfront:ListDistributions", "ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition", "ecs:ListTasks",
+    "cloudfront:ListDistributions", "ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition", "ecs:ListTaskDefinitions",
+    "ecs:DeregisterTaskDefinition", "ecs:ListTasks",
     "application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies",
 }
 
