@@ -166,7 +166,7 @@ duration:
   type: float
   sample: 74.2
 events:
-  description: Latest service events, newest first.
+  description: The five latest service events, newest first.
   returned: always
   type: list
   elements: str

@@ -231,3 +231,29 @@ def test_a_revision_deleted_already_is_no_failure_but_others_are():
         stub.add_response("delete_task_definitions", {"taskDefinitions": [], "failures": failures}, {"taskDefinitions": arns})
         with pytest.raises(JwtPizzaAWSError, match=r"pizza-service:3: The task definition is in use. ACTIVE"):
             _ecs.delete_task_definitions(client, arns)
+
+
+def test_a_failure_shows_the_five_newest_service_events():
+    """ECS lists events newest first; a failure or timeout message quotes the first five of them, no more."""
+    service = {"events": [{"message": f"event {n}"} for n in range(7)]}
+    assert _ecs_rollout.latest_events(service) == "event 0; event 1; event 2; event 3; event 4"
+    assert _ecs_rollout.latest_events({}) == "none"
+
+
+def test_the_reasons_are_those_of_the_newest_stopped_tasks_of_the_task_definition():
+    """Of the stopped tasks, only the new task definition's count, newest first, three at most."""
+    client = boto3.client("ecs", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    td = "arn:aws:ecs:us-east-1:123456789012:task-definition/pizza-service:7"
+    other = "arn:aws:ecs:us-east-1:123456789012:task-definition/pizza-service:6"
+    stopped = [
+        {"taskArn": f"arn:aws:ecs:us-east-1:123456789012:task/c/t{n}", "taskDefinitionArn": td if n != 9 else other,
+         "stoppedAt": f"2026-12-07T00:0{n}:00Z", "stoppedReason": f"reason {n}"}
+        for n in (1, 4, 2, 9, 3)
+    ]
+    arns = [t["taskArn"] for t in stopped]
+    with Stubber(client) as stub:
+        stub.add_response("list_tasks", {"taskArns": arns},
+                          {"cluster": "c", "serviceName": "s", "desiredStatus": "STOPPED", "maxResults": 100})
+        stub.add_response("describe_tasks", {"tasks": stopped, "failures": []}, {"cluster": "c", "tasks": arns})
+        reasons = _ecs_rollout.stopped_task_reasons(client, "c", "s", td)
+    assert reasons == "task t4: reason 4 | task t3: reason 3 | task t2: reason 2"

@@ -14,6 +14,7 @@ otherwise than EC2 (a repeated AssociateRouteTable) is answered by a Stubber in 
 from __future__ import annotations
 
 import boto3
+import botocore.client
 import pytest
 
 from ansible_collections.jwtpizza.cloud.plugins.modules import ec2_public_network
@@ -273,3 +274,25 @@ def test_an_association_refused_because_the_subnet_is_in_another_table_fails_nam
                                     "associated with rtb-9")
     assert "Resource.AlreadyAssociated" in result["msg"]
     ec2_stub.assert_no_pending_responses()
+
+
+def test_a_new_vpc_still_pending_is_waited_for_until_available(run_module, moto_aws, api_calls, monkeypatch):
+    """AWS may answer CreateVpc, and a first DescribeVpcs, with State pending: the module reads the VPC until it is
+    available before it sets its attributes (moto answers available at once, so the first two answers are altered)."""
+    inner = botocore.client.BaseClient._make_api_call
+    pending = {"CreateVpc": 1, "DescribeVpcs": 1}
+
+    def call(self, operation, params):
+        answer = inner(self, operation, params)
+        if pending.get(operation) and (operation == "CreateVpc" or params.get("VpcIds")):
+            pending[operation] -= 1
+            for vpc in answer.get("Vpcs") or [answer.get("Vpc")]:
+                vpc["State"] = "pending"
+        return answer
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", call)
+    result, failed = run_module(ec2_public_network, args())
+    assert not failed and result["changed"], result
+    by_id = [params for name, params in api_calls if name == "DescribeVpcs" and params.get("VpcIds")]
+    assert pending == {"CreateVpc": 0, "DescribeVpcs": 0}
+    assert len(by_id) == 2  # pending, then available
