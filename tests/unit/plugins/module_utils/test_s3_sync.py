@@ -259,3 +259,11 @@ def test_a_manifest_is_used_only_in_the_version_this_code_writes():
     for other in ({"version": sync.MANIFEST_VERSION + 1, "objects": {}}, {"objects": {}}, [1], "x"):
         assert sync.get_manifest(_ManifestClient(json.dumps(other).encode()), "b", "k") == {}
     assert sync.get_manifest(_ManifestClient(b"not json"), "b", "k") == {}
+
+
+def test_the_diff_of_an_object_shows_what_is_known_of_it_else_its_etag():
+    """--diff shows a bucket object's headers and SHA-256 once they were read, and only its ETag before."""
+    read = sync.RemoteObject("index.html", '"e1"', "2026-12-07", {"content_type": "text/html", "sha256": "ab", "retired_at": None})
+    assert sync.summary(read) == {"content_type": "text/html", "sha256": "ab"}
+    assert sync.summary(sync.RemoteObject("app.js", '"e2"', "2026-12-07")) == {"etag": '"e2"'}
+    assert sync.summary(None) is None
