@@ -256,8 +256,9 @@ def test_create_clash_with_a_foreign_distribution_uses_next_reference(run):
     assert len(distributions()) == 2
 
 
-def test_create_after_every_numbered_reference_was_refused_uses_a_time_based_one(api_calls, run):
+def test_create_after_every_numbered_reference_was_refused_uses_a_time_based_one(api_calls, run, monkeypatch):
     """Teardown/rebuild cycles may use up the numbered references: the create still succeeds."""
+    monkeypatch.setattr(dist_module.time, "time_ns", lambda: 1_790_000_000_123_456_789)
     for attempt in range(1, dist_module.MAX_REFERENCE_ATTEMPTS + 1):
         config = cf.build_config(cf.desired_view(dict(dist_module_defaults(), **ARGS, comment="x")),
                                  cf.caller_reference(NAME, attempt))
@@ -266,7 +267,7 @@ def test_create_after_every_numbered_reference_was_refused_uses_a_time_based_one
     result = run()
     assert result["changed"] is True
     reference = result["distribution"]["caller_reference"]
-    assert reference.startswith(cf.caller_reference(NAME) + "#")
+    assert reference == cf.caller_reference(NAME, 1_790_000_000_123_456_789)
     assert reference not in [cf.caller_reference(NAME, a) for a in range(1, dist_module.MAX_REFERENCE_ATTEMPTS + 1)]
     tried = [p["DistributionConfigWithTags"]["DistributionConfig"]["CallerReference"] for n, p in api_calls
              if n == "CreateDistributionWithTags"]

@@ -461,3 +461,30 @@ def test_without_source_a_missing_tag_fails_naming_it(repository, run_module):
     result, failed = run_module(ecr_image_push, {"repository": REPO, "tags": ["never-pushed"]})
     assert failed
     assert result["msg"].startswith(f"tag never-pushed is not in the ECR repository {REPO}")
+
+
+def test_an_image_of_many_layers_is_checked_in_batches_of_at_most_100_digests():
+    """BatchCheckLayerAvailability takes at most 100 digests (ECR API reference): 250 go as 100, 100 and 50."""
+
+    class Client:
+        def __init__(self):
+            self.batches = []
+
+        def batch_check_layer_availability(self, layerDigests, **ids):
+            self.batches.append((layerDigests, ids))
+            return {"layers": [{"layerDigest": d, "layerAvailability": "AVAILABLE" if int(d[-3:]) % 2 else "UNAVAILABLE"}
+                               for d in layerDigests], "failures": []}
+
+    class Blob:
+        def __init__(self, number):
+            self.digest = f"sha256:{number:064d}"
+
+    class Image:
+        blobs = [Blob(n) for n in range(250)]
+
+    pusher = object.__new__(ecr_image_push.EcrImagePush)
+    pusher.client, pusher.ids = Client(), {"repositoryName": REPO}
+    missing = pusher.missing_blobs(Image())
+    assert [len(digests) for digests, _ids in pusher.client.batches] == [100, 100, 50]
+    assert all(ids == {"repositoryName": REPO} for _digests, ids in pusher.client.batches)
+    assert [blob.digest for blob in missing] == [f"sha256:{n:064d}" for n in range(0, 250, 2)]

@@ -108,6 +108,9 @@ def test_create_tags_the_repository_in_the_create_call(run_module, api_calls):
     assert {t["Key"]: t["Value"] for t in create_params["tags"]} == TAGS
     assert create_params["imageTagMutability"] == "MUTABLE"
     assert create_params["imageScanningConfiguration"] == {"scanOnPush": True}
+    # The policy goes as canonical JSON (sorted keys): the same policy is always the same text.
+    put_params = next(params for name, params in api_calls if name == "PutLifecyclePolicy")
+    assert put_params["lifecyclePolicyText"] == json.dumps(POLICY, sort_keys=True)
     repo, tags, policy = read()
     assert tags == TAGS
     assert policy == POLICY

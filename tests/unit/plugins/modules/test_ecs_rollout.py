@@ -243,6 +243,13 @@ def test_the_image_and_environment_already_running_change_nothing(stubs, run):
     assert (result["task_definition_arn"], result["deployment_id"], result["rollout_state"]) == (TD1, "ecs-svc/1", "COMPLETED")
 
 
+def test_a_service_scaled_to_zero_reports_zero_tasks(stubs, run):
+    reads(stubs, current=service(TD1, [deployment("ecs-svc/1", "PRIMARY", TD1, "COMPLETED", 0, 0)], 0, 0), image_tag="v1")
+    result, failed = run(image=V1, environment={"PORT": 80})
+    assert not failed and result["changed"] is False
+    assert (result["desired_count"], result["running_count"]) == (0, 0)
+
+
 def test_force_new_deployment_redeploys_the_running_revision(stubs, run):
     reads(stubs, image_tag=None)
     rolling = service(TD1, [deployment("ecs-svc/9", "PRIMARY", TD1, "IN_PROGRESS", running=0),

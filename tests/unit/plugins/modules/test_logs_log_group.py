@@ -112,4 +112,7 @@ def test_a_group_made_meanwhile_by_another_run_gets_the_retention_and_tags(run_m
     result = run(run_module, retention=14, tags={"Project": "jwt-pizza"})
     assert answered == ["ResourceAlreadyExistsException"] and result["changed"] is True
     assert group()["retentionInDays"] == 14
+    # The diff is the one of a create (nothing before): the other run's tags were never this run's to show.
+    assert result["diff"]["before"] == {"log_group": {}}
+    assert result["diff"]["after"] == {"log_group": {"name": NAME, "retention": 14, "tags": {"Project": "jwt-pizza"}}}
     assert boto3.client("logs").list_tags_log_group(logGroupName=NAME)["tags"] == {"Project": "jwt-pizza"}

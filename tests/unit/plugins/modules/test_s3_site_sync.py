@@ -131,6 +131,18 @@ def test_identical_rebuild_with_new_mtimes_uploads_nothing(api_calls, run, build
     assert [name for name, _params in api_calls] == ["ListObjectsV2", "GetObject"]
 
 
+def test_a_lost_manifest_alone_is_written_again_and_reported(api_calls, run, build, s3):
+    run(build)
+    s3.delete_object(Bucket=BUCKET, Key=MANIFEST)
+    api_calls.clear()
+    result = run(build)
+    # The objects are compared one HeadObject each, found unchanged; the manifest is the one write.
+    assert result["changed"] is True
+    assert (result["uploaded"], result["metadata_updated"], result["deleted"]) == ([], [], [])
+    assert writes(api_calls, site_only=False) == [("PutObject", MANIFEST)]
+    assert run(build)["changed"] is False
+
+
 def test_noop_of_a_20_file_build_costs_two_calls(api_calls, run, tmp_path):
     extra = {f"images/topping-{n:02}.png": PNG + bytes([n]) for n in range(13)}
     src = write_build(tmp_path / "dist", extra=extra)
