@@ -221,7 +221,7 @@ class CertificateManager:
     # The validation wait polls every issue_delay seconds for its first issue_quick_timeout seconds (a certificate
     # whose records were already in place is issued soon: a long poll would only add time), then every
     # issue_slow_delay seconds (DNS validation on AWS takes minutes).
-    issue_delay = 2
+    issue_delay = 1
     issue_quick_timeout = 60
     issue_slow_delay = 10
     record_delay = 3

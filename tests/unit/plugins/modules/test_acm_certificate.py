@@ -151,13 +151,13 @@ def test_wait_until_issued(zone_id, monkeypatch, present):
 
 
 def test_the_validation_wait_polls_often_for_a_minute_then_rarely(zone_id, monkeypatch, fake_time, present):
-    """An answer due in seconds (records already in place, or the emulator) is seen within 2 s; a wait of minutes on
+    """An answer due in seconds (records already in place, or the emulator) is seen within 1 s; a wait of minutes on
     AWS reads every 10 s."""
     monkeypatch.setattr(moto_settings, "ACM_VALIDATION_WAIT", 3600)
     monkeypatch.setitem(sys.modules, "dns", None)
     out = present(zone_id, wait=True, wait_timeout=120)
     assert out.failed and "Timed out after 120s" in out.result["msg"]
-    assert fake_time == [2] * 30 + [10] * 6
+    assert fake_time == [1] * 60 + [10] * 6
 
 
 def test_wait_timeout_names_status_and_name_servers(zone_id, monkeypatch, present):
