@@ -19,7 +19,7 @@ def recorded_site_run():
                   if e.get("Type") == "ApiCall" and "Timestamp" in e)
 
 
-def test_the_load_balancer_is_built_while_its_certificate_is_validated(validating_emulator):
+def test_what_needs_no_certificate_is_built_while_it_is_validated(validating_emulator):
     calls = recorded_site_run()
     region = env()["jwtpizza_region"]
     requested = [at for at, where, api in calls if api == "RequestCertificate" and where == region]
@@ -30,6 +30,14 @@ def test_the_load_balancer_is_built_while_its_certificate_is_validated(validatin
     # The load balancer with its HTTP redirect before the certificate is issued, its HTTPS listener after.
     assert len(balancers) == 1 and balancers[0] < issued, (issued, calls)
     assert len(listeners) == 2 and listeners[0] < issued < listeners[1], (issued, calls)
+
+    # The origin access control before the CloudFront certificate (us-east-1) is issued, the distribution after.
+    frontend = [at for at, where, api in calls if api == "RequestCertificate" and where == "us-east-1"]
+    assert len(frontend) == 1, calls
+    access = [at for at, _where, api in calls if api.startswith("CreateOriginAccessControl")]
+    distribution = [at for at, _where, api in calls if api.startswith("CreateDistribution")]
+    assert len(access) == 1 and len(distribution) == 1, calls
+    assert access[0] < frontend[0] + VALIDATION_WAIT < distribution[0], (frontend, calls)
 
     elb = client("elbv2")
     arn = elb.describe_load_balancers(Names=[f"{env()['prefix']}-alb"])["LoadBalancers"][0]["LoadBalancerArn"]
