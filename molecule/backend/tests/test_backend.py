@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from known_secret import KNOWN_VALUE
-from stack import ROOT, assert_rejected_before_any_write, changed_count, client, env, records, run_playbook, tag_dict
+from stack import ANSIBLE_ENV, ROOT, assert_rejected_before_any_write, changed_count, client, env, records, run_playbook, tag_dict
 
 # The user's own secrets (molecule/shared/vars/backend.yml); the app secrets come from the secrets role.
 SECRETS = {
@@ -265,3 +265,31 @@ def test_a_plain_secret_value_is_never_printed():
     assert "invalid entries: DB_PASSWORD" in run.stdout, run.stdout[-2000:]
     assert changed_count(run.stdout) == 0, run.stdout[-2000:]
     assert "hunter2-plain" not in run.stdout + run.stderr
+
+
+def test_prepare_without_a_certificate_keeps_the_https_listener(load_balancer, tmp_path):
+    """A run that finds its certificate pending again (re-requested) builds the load balancer before the wait:
+    without a certificate, the built load balancer keeps its HTTPS listener and nothing changes."""
+    playbook = tmp_path / "prepare.yml"
+    playbook.write_text("""
+- name: Prepare the load balancer as the backend role does while its certificate is pending
+  hosts: localhost
+  gather_facts: false
+  roles:
+    - role: jwtpizza.cloud.jwtpizza
+  tasks:
+    - name: Prepare the load balancer without a certificate
+      ansible.builtin.include_role:
+        name: jwtpizza.cloud.load_balancer
+        tasks_from: prepare
+""")
+    lb = load_balancer["lb"]
+    network = {"load_balancer_vpc_id": lb["VpcId"], "load_balancer_security_group_ids": lb["SecurityGroups"],
+               "load_balancer_subnet_ids": [zone["SubnetId"] for zone in lb["AvailabilityZones"]]}
+    run = subprocess.run(["ansible-playbook", "-i", str(ROOT / "inventories/local"), str(playbook), "-e", json.dumps(network)],
+                         capture_output=True, text=True, check=False, env={**os.environ, **ANSIBLE_ENV})
+    assert run.returncode == 0 and changed_count(run.stdout) == 0, run.stdout[-3000:]
+    after = client("elbv2").describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]
+    assert {listener["Port"]: listener.get("Certificates") for listener in after} == {
+        port: listener.get("Certificates") for port, listener in load_balancer["listeners"].items()}
+    assert sorted(load_balancer["listeners"]) == [80, 443]
