@@ -33,11 +33,8 @@ def empty_emulator():
         yield port
 
 
-VALIDATION_WAIT = 20
-
-
 @pytest.fixture
 def validating_emulator():
-    """An empty emulator whose certificates are issued VALIDATION_WAIT seconds after they are requested."""
-    with _emulator(55, {"MOTO_ACM_VALIDATION_WAIT": str(VALIDATION_WAIT)}) as port:
+    """An empty emulator whose certificates stay pending (issued an hour after they are requested)."""
+    with _emulator(55, {"MOTO_ACM_VALIDATION_WAIT": "3600"}) as port:
         yield port
